@@ -1,0 +1,60 @@
+# Guanxi: `make demo` to try it, `make test` for the whole suite, `make check` while working.
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test check venv lint format typecheck browser-deps messages bench ci
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --extra dev --quiet
+	touch $@
+
+venv: $(VENV)/.synced
+
+demo: venv
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo_users
+	@echo ""
+	@echo "Guanxi is starting on http://127.0.0.1:8000 (task worker and scheduler included; Ctrl+C stops all)."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker --queue-name '*' & \
+	$(MANAGE) run_scheduler & \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# Browser tests need Debian's Chromium and a CJK font; install them when we can,
+# otherwise fail naming what is missing (never skip).
+browser-deps:
+	@bash .ci/browser-deps
+
+test: venv browser-deps
+	$(VENV)/bin/pytest
+
+check: venv lint
+	$(VENV)/bin/pytest -m "not browser" -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: venv
+	$(VENV)/bin/mypy guanxi/core/services guanxi/core/access.py guanxi/core/selectors.py guanxi/core/scheduling.py
+
+messages: venv
+	$(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i ".tools/*" -i "var/*"
+	$(PY) -m guanxi.lib.check_translations
+	msgfmt --check -o guanxi/locale/zh_Hans/LC_MESSAGES/django.mo guanxi/locale/zh_Hans/LC_MESSAGES/django.po
+
+ci:
+	bash .ci/run

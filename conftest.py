@@ -1,0 +1,19 @@
+"""Suite-wide set-up: the PostgreSQL UTF-8 template and the browser-test environment."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow
+# its ORM calls there (the live server runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        from guanxi.testing.postgres import ensure_utf8_template
+
+        ensure_utf8_template(db)

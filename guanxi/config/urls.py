@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from guanxi.integrations.api.assembly import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("guanxi.core.urls")),
+    path("", include("guanxi.web.urls")),
+]

@@ -1,0 +1,46 @@
+"""Choice lists shared by the platform."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("View")
+    ADD = "add", _("Add")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    ASSIGN = "assign", _("Assign")
+    APPROVE = "approve", _("Approve")
+
+
+class Scope(models.TextChoices):
+    """How far a grant reaches; ordered from narrowest to widest."""
+
+    OWN = "own", _("Own records")
+    TEAM = "team", _("Team's records")
+    ALL = "all", _("All records")
+
+
+SCOPE_RANK = {Scope.OWN: 1, Scope.TEAM: 2, Scope.ALL: 3}
+
+
+class Origin(models.TextChoices):
+    """Where a change came from, recorded on every audit entry."""
+
+    UI = "ui", _("Web interface")
+    API = "api", _("API")
+    TASK = "task", _("Background task")
+    IMPORT = "import", _("Import")
+    SYSTEM = "system", _("System")
+
+
+class AuditEvent(models.TextChoices):
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    RESTORE = "restore", _("Restored")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    DEACTIVATE = "deactivate", _("Deactivated")
+    REACTIVATE = "reactivate", _("Reactivated")

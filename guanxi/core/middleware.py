@@ -1,0 +1,87 @@
+"""Request logging, security headers and per-user language and time zone."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from guanxi.core.auth import client_ip
+from guanxi.core.choices import Origin
+from guanxi.core.context import reset_context, set_context
+
+logger = logging.getLogger("guanxi.request")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestLogMiddleware:
+    """Gives each request an id, sets the audit context, logs one JSON line per request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if 0 < len(incoming) <= 64 else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        origin = Origin.API if request.path.startswith("/api/") else Origin.UI
+        token = set_context(origin=origin, ip_address=client_ip(request), request_id=request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_context(token)
+        response["X-Request-ID"] = request_id
+        user = getattr(request, "user", None)
+        logger.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds the Content-Security-Policy header from settings."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        return response
+
+
+class UserPreferencesMiddleware:
+    """Activates the logged-in user's language and time zone for the request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        response = self.get_response(request)
+        timezone.deactivate()
+        return response

@@ -1,0 +1,236 @@
+"""Platform models: users, teams, roles with scoped grants, audit log, login attempts."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.choices import Action, AuditEvent, Origin, Scope
+
+
+class UserManager(BaseUserManager["User"]):
+    """Creates users keyed by e-mail address."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser):
+    """A person who logs in to the back office. Logs in with e-mail and password."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    is_active = models.BooleanField(_("active"), default=True)
+    is_superuser = models.BooleanField(
+        _("administrator"),
+        default=False,
+        help_text=_("Administrators may do everything, whatever their roles say."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    roles = models.ManyToManyField("core.Role", blank=True, related_name="users")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_superuser
+
+
+class Team(models.Model):
+    """A group of users; managers of a team see their members' records."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="core.TeamMembership", related_name="teams"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    """A user's place in a team; a user may belong to several teams."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_manager = models.BooleanField(_("manager"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_member")]
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.team}"
+
+
+class Role(models.Model):
+    """A named set of grants. Built-in roles are kept in sync with the code."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    is_builtin = models.BooleanField(_("built-in"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return str(self.display_name)
+
+    @property
+    def display_name(self) -> str:
+        """Built-in roles show their name in the reader's language."""
+        from guanxi.core.permissions import BUILTIN_ROLE_NAMES
+
+        return str(BUILTIN_ROLE_NAMES.get(self.code, self.name)) if self.is_builtin else self.name
+
+
+class RoleGrant(models.Model):
+    """Allows a role one action on one object type, up to a scope."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="grants")
+    object_type = models.CharField(_("object type"), max_length=64)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "object_type", "action"], name="unique_role_grant"
+            )
+        ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self) -> str:
+        return f"{self.role.code}: {self.action} {self.object_type} ({self.scope})"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when and from where, with a field-level diff."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    origin = models.CharField(_("from"), max_length=8, choices=Origin.choices)
+    event = models.CharField(_("event"), max_length=16, choices=AuditEvent.choices)
+    object_type = models.CharField(_("object type"), max_length=64, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.object_type}:{self.object_id}"
+
+
+class LoginAttempt(models.Model):
+    """A failed login, kept to lock an account after too many failures."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class PeriodicRun(models.Model):
+    """One enqueued run of a periodic task for one time slot; unique, so idempotent."""
+
+    task_name = models.CharField(max_length=200)
+    slot = models.BigIntegerField(help_text="start of the slot, in seconds since the epoch")
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task_name", "slot"], name="unique_periodic_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}@{self.slot}"

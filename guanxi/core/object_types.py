@@ -1,0 +1,41 @@
+"""The platform's own object types and what each built-in role may do with them."""
+
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.choices import Action, Scope
+from guanxi.core.permissions import BUILTIN_ROLES, ObjectType, everything, read_only, register
+
+EVERYONE_READS = {code: read_only() for code in BUILTIN_ROLES}
+
+
+def register_all() -> None:
+    register(
+        ObjectType(
+            key="core.user",
+            label=_("Users"),
+            builtin_grants={**EVERYONE_READS, "administrator": everything()},
+        )
+    )
+    register(
+        ObjectType(
+            key="core.team",
+            label=_("Teams"),
+            builtin_grants={**EVERYONE_READS, "administrator": everything()},
+        )
+    )
+    register(
+        ObjectType(
+            key="core.role",
+            label=_("Roles"),
+            builtin_grants={**EVERYONE_READS, "administrator": everything()},
+        )
+    )
+    register(
+        ObjectType(
+            key="core.auditentry",
+            label=_("Audit log"),
+            builtin_grants={
+                "administrator": {Action.VIEW: Scope.ALL, Action.EXPORT: Scope.ALL},
+            },
+        )
+    )

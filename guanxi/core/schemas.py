@@ -1,0 +1,140 @@
+"""API schemas for platform records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import EmailStr, Field
+
+
+class RoleRef(Schema):
+    id: int
+    code: str
+    name: str = Field(validation_alias="display_name")
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class UserSchema(Schema):
+    id: int
+    email: str
+    full_name: str
+    language: str
+    time_zone: str
+    is_active: bool
+    is_superuser: bool
+    last_login: datetime | None
+    date_joined: datetime
+    roles: list[RoleRef]
+    teams: list[TeamRef]
+
+
+class UserPage(Schema):
+    items: list[UserSchema]
+    next_cursor: str | None
+
+
+class UserInviteIn(Schema):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=150)
+    language: str = "en"
+    roles: list[str] = Field(default_factory=list, description="Role codes")
+    is_superuser: bool = False
+
+
+class UserPatchIn(Schema):
+    email: EmailStr | None = None
+    full_name: str | None = Field(default=None, min_length=1, max_length=150)
+    language: str | None = None
+    time_zone: str | None = None
+    is_superuser: bool | None = None
+    roles: list[str] | None = Field(default=None, description="Role codes")
+
+
+class MemberSchema(Schema):
+    user_id: int
+    email: str = Field(validation_alias="user.email")
+    is_manager: bool
+
+
+class TeamSchema(Schema):
+    id: int
+    name: str
+    description: str
+    members: list[MemberSchema] = Field(validation_alias="memberships")
+
+
+class TeamPage(Schema):
+    items: list[TeamSchema]
+    next_cursor: str | None
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = ""
+    members: list[int] = Field(default_factory=list, description="User ids")
+    managers: list[int] = Field(default_factory=list, description="User ids (also members)")
+
+
+class TeamPatchIn(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = None
+    members: list[int] | None = None
+    managers: list[int] | None = None
+
+
+class GrantSchema(Schema):
+    object_type: str
+    action: str
+    scope: str
+
+
+class RoleSchema(Schema):
+    id: int
+    code: str
+    name: str = Field(validation_alias="display_name")
+    description: str
+    is_builtin: bool
+    grants: list[GrantSchema]
+
+
+class AuditSchema(Schema):
+    id: int
+    created_at: datetime
+    actor_id: int | None
+    origin: str
+    event: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+    ip_address: str | None
+    request_id: str
+
+
+class AuditPage(Schema):
+    items: list[AuditSchema]
+    next_cursor: str | None
+
+
+class TokenSchema(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    expires_at: datetime | None = None
+
+
+class TokenCreated(TokenSchema):
+    key: str = Field(description="The secret; shown only in this response")

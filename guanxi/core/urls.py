@@ -1,0 +1,24 @@
+from django.urls import path
+
+from guanxi.core.views import roles, teams, tokens, users
+
+app_name = "core"
+
+urlpatterns = [
+    path("users/", users.user_list, name="user_list"),
+    path("users/invite/", users.user_invite, name="user_invite"),
+    path("users/<int:pk>/", users.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", users.user_edit, name="user_edit"),
+    path("users/<int:pk>/deactivate/", users.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", users.user_reactivate, name="user_reactivate"),
+    path("teams/", teams.team_list, name="team_list"),
+    path("teams/new/", teams.team_create, name="team_create"),
+    path("teams/<int:pk>/", teams.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", teams.team_edit, name="team_edit"),
+    path("teams/<int:pk>/delete/", teams.team_delete, name="team_delete"),
+    path("roles/", roles.role_list, name="role_list"),
+    path("roles/<int:pk>/", roles.role_detail, name="role_detail"),
+    path("audit/", roles.audit_list, name="audit_list"),
+    path("profile/tokens/", tokens.token_list, name="token_list"),
+    path("profile/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+]

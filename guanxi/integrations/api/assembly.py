@@ -1,0 +1,23 @@
+"""The one NinjaAPI instance: every module's router mounted under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from guanxi.core.api import router as platform_router
+from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
+from guanxi.integrations.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Guanxi API",
+    version="1",
+    description=(
+        "Everything the Guanxi web interface does. Authenticate with a personal API token "
+        "(`Authorization: Bearer gx_…`, created under Profile → API tokens) or, from the "
+        "browser, the session cookie plus the CSRF header. Lists use keyset pagination: "
+        "pass `next_cursor` back as `cursor`. Errors are "
+        '`{"errors": [{"field", "message", "code"}]}`.'
+    ),
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", platform_router)

@@ -1,0 +1,40 @@
+"""The main navigation: each entry shows only when the user's roles allow it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.access import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    object_type: str | None = None  # shown when the user may view this type
+    admin_only: bool = False
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "web:home"),
+    NavItem(_("Users"), "core:user_list", object_type="core.user"),
+    NavItem(_("Teams"), "core:team_list", object_type="core.team"),
+    NavItem(_("Roles"), "core:role_list", object_type="core.role"),
+    NavItem(_("Audit log"), "core:audit_list", object_type="core.auditentry"),
+]
+
+
+def visible_items(user: Any) -> list[dict[str, Any]]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.object_type and not can(user, item.object_type, "view"):
+            continue
+        if item.admin_only and not user.is_superuser:
+            continue
+        items.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+    return items

@@ -1,0 +1,1 @@
+from guanxi.testing.browser import browser, page  # noqa: F401 - fixtures
