@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import EmailStr, Field
+from pydantic import Field
 
 
 class RoleRef(Schema):
@@ -39,7 +39,7 @@ class UserPage(Schema):
 
 
 class UserInviteIn(Schema):
-    email: EmailStr
+    email: str = Field(max_length=254)
     full_name: str = Field(min_length=1, max_length=150)
     language: str = "en"
     roles: list[str] = Field(default_factory=list, description="Role codes")
@@ -47,7 +47,7 @@ class UserInviteIn(Schema):
 
 
 class UserPatchIn(Schema):
-    email: EmailStr | None = None
+    email: str | None = Field(default=None, max_length=254)
     full_name: str | None = Field(default=None, min_length=1, max_length=150)
     language: str | None = None
     time_zone: str | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,15 @@ def _roles_snapshot(user: User) -> list[str]:
     return sorted(user.roles.values_list("code", flat=True))
 
 
+def _clean_email(email: str) -> str:
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    return email
+
+
 def set_password_link(user: User, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -49,7 +59,7 @@ def invite_user(
     base_url: str,
 ) -> User:
     """Create an account without a password and e-mail a link to set one."""
-    email = User.objects.normalize_email(email).strip().lower()
+    email = _clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A user with this email already exists.")})
     user = User.objects.create_user(
@@ -85,7 +95,7 @@ def update_user(
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     if "email" in fields:
-        fields["email"] = fields["email"].strip().lower()
+        fields["email"] = _clean_email(fields["email"])
         if User.objects.filter(email__iexact=fields["email"]).exclude(pk=user.pk).exists():
             raise ValidationError({"email": _("A user with this email already exists.")})
     if fields.get("is_superuser") is False and user.pk == actor.pk:

@@ -1,0 +1,198 @@
+"""Every page and API operation × every built-in role and an anonymous visitor.
+
+Allowed callers get through; everyone else is refused (anonymous: log-in redirect or
+401; logged in: 403/404) and a refused write changes nothing. A URL or operation
+without a row here fails ``test_matrix_covers_*``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from guanxi.core.models import AuditEntry, Team, TeamMembership, User
+from guanxi.core.services.tokens import create_token
+from guanxi.integrations.api.assembly import api
+from guanxi.testing.matrix import (
+    ADMINS,
+    ANONYMOUS,
+    EVERYONE,
+    PUBLIC,
+    ROLES,
+    Case,
+    iter_api_operations,
+    iter_url_names,
+)
+from guanxi.testing.users import make_team, make_user
+
+LOGGED_IN = EVERYONE
+
+
+def other_user(actor: Any) -> dict[str, Any]:
+    return {"pk": make_user(full_name="Target").pk}
+
+
+def some_team(actor: Any) -> dict[str, Any]:
+    return {"pk": make_team(members=[make_user()]).pk}
+
+
+def own_token(actor: Any) -> dict[str, Any]:
+    owner = actor or make_user()
+    return {"pk": create_token(actor=owner, name="mine")[0].pk}
+
+
+def reset_link(actor: Any) -> dict[str, Any]:
+    return {"uidb64": "MQ", "token": "set-password"}
+
+
+PAGES: dict[str, Case] = {
+    "web:home": Case("GET", LOGGED_IN),
+    "web:login": Case("GET", PUBLIC),
+    "web:logout": Case("POST", PUBLIC, lands_on_login=True),
+    "web:profile": Case("GET", LOGGED_IN),
+    "web:set_language": Case("POST", PUBLIC, data={"language": "zh-hans"}),
+    "web:healthz": Case("GET", PUBLIC),
+    "web:password_change": Case("GET", LOGGED_IN),
+    "web:password_change_done": Case("GET", LOGGED_IN),
+    "web:password_reset": Case("GET", PUBLIC),
+    "web:password_reset_done": Case("GET", PUBLIC),
+    "web:password_reset_confirm": Case("GET", PUBLIC, kwargs=reset_link),
+    "web:password_reset_complete": Case("GET", PUBLIC),
+    "core:user_list": Case("GET", EVERYONE),
+    "core:user_invite": Case(
+        "POST", ADMINS, data={"email": "x@example.test", "full_name": "X", "language": "en"}
+    ),
+    "core:user_detail": Case("GET", EVERYONE, kwargs=other_user),
+    "core:user_edit": Case("GET", ADMINS, kwargs=other_user),
+    "core:user_deactivate": Case("POST", ADMINS, kwargs=other_user),
+    "core:user_reactivate": Case("POST", ADMINS, kwargs=other_user),
+    "core:team_list": Case("GET", EVERYONE),
+    "core:team_create": Case("POST", ADMINS, data={"name": "New team"}),
+    "core:team_detail": Case("GET", EVERYONE, kwargs=some_team),
+    "core:team_edit": Case("POST", ADMINS, kwargs=some_team, data={"name": "Renamed"}),
+    "core:team_delete": Case("POST", ADMINS, kwargs=some_team),
+    "core:role_list": Case("GET", EVERYONE),
+    "core:role_detail": Case("GET", EVERYONE, kwargs=lambda actor: {"pk": 1}),
+    "core:audit_list": Case("GET", ADMINS),
+    "core:token_list": Case("POST", LOGGED_IN, data={"name": "t"}),
+    "core:token_revoke": Case("POST", LOGGED_IN, kwargs=own_token),
+}
+
+OPERATIONS: dict[tuple[str, str], Case] = {
+    ("GET", "/api/v1/me"): Case("GET", LOGGED_IN),
+    ("GET", "/api/v1/users"): Case("GET", EVERYONE),
+    ("POST", "/api/v1/users"): Case(
+        "POST", ADMINS, data={"email": "n@example.test", "full_name": "N"}
+    ),
+    ("GET", "/api/v1/users/{user_id}"): Case(
+        "GET", EVERYONE, kwargs=lambda a: {"user_id": other_user(a)["pk"]}
+    ),
+    ("PATCH", "/api/v1/users/{user_id}"): Case(
+        "PATCH",
+        ADMINS,
+        kwargs=lambda a: {"user_id": other_user(a)["pk"]},
+        data={"full_name": "Changed"},
+    ),
+    ("POST", "/api/v1/users/{user_id}/deactivate"): Case(
+        "POST", ADMINS, kwargs=lambda a: {"user_id": other_user(a)["pk"]}
+    ),
+    ("POST", "/api/v1/users/{user_id}/reactivate"): Case(
+        "POST", ADMINS, kwargs=lambda a: {"user_id": other_user(a)["pk"]}
+    ),
+    ("GET", "/api/v1/teams"): Case("GET", EVERYONE),
+    ("POST", "/api/v1/teams"): Case("POST", ADMINS, data={"name": "API team"}),
+    ("GET", "/api/v1/teams/{team_id}"): Case(
+        "GET", EVERYONE, kwargs=lambda a: {"team_id": some_team(a)["pk"]}
+    ),
+    ("PATCH", "/api/v1/teams/{team_id}"): Case(
+        "PATCH", ADMINS, kwargs=lambda a: {"team_id": some_team(a)["pk"]}, data={"name": "Renamed"}
+    ),
+    ("DELETE", "/api/v1/teams/{team_id}"): Case(
+        "DELETE", ADMINS, kwargs=lambda a: {"team_id": some_team(a)["pk"]}
+    ),
+    ("GET", "/api/v1/roles"): Case("GET", EVERYONE),
+    ("GET", "/api/v1/roles/{role_id}"): Case("GET", EVERYONE, kwargs=lambda a: {"role_id": 1}),
+    ("GET", "/api/v1/audit"): Case("GET", ADMINS),
+    ("GET", "/api/v1/tokens"): Case("GET", LOGGED_IN),
+    ("POST", "/api/v1/tokens"): Case("POST", LOGGED_IN, data={"name": "t"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Case(
+        "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
+    ),
+}
+
+
+def actor_for(role: str) -> User | None:
+    return None if role == ANONYMOUS else make_user(role=role, full_name=f"Actor {role}")
+
+
+def state() -> tuple[Any, ...]:
+    """What a refused write must leave untouched."""
+    return (
+        AuditEntry.objects.count(),
+        sorted(User.objects.values_list("pk", "full_name", "is_active", "is_superuser")),
+        sorted(Team.objects.values_list("pk", "name")),
+        TeamMembership.objects.count(),
+    )
+
+
+def test_matrix_covers_every_page():
+    assert set(iter_url_names()) == set(PAGES)
+
+
+def test_matrix_covers_every_api_operation():
+    assert set(iter_api_operations(api.get_openapi_schema())) == set(OPERATIONS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(PAGES))
+def test_page_access(client, url_name, role):
+    case = PAGES[url_name]
+    actor = actor_for(role)
+    if actor is not None:
+        client.force_login(actor)
+    url = reverse(url_name, kwargs=case.kwargs(actor) if case.kwargs else None)
+    before = state()
+    response = getattr(client, case.method.lower())(url, case.data)
+    if role in case.allowed:
+        assert response.status_code < 400, (url_name, role, response.status_code)
+        if response.status_code == 302 and not case.lands_on_login:
+            assert not response["Location"].startswith(reverse("web:login")), (url_name, role)
+        return
+    if actor is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("web:login"))
+    else:
+        assert response.status_code in (403, 404), (url_name, role, response.status_code)
+    assert state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_api_access(client, operation, role):
+    method, path = operation
+    case = OPERATIONS[operation]
+    actor = actor_for(role)
+    headers = {}
+    if actor is not None:
+        headers["Authorization"] = f"Bearer {create_token(actor=actor, name='matrix')[1]}"
+    url = path.format(**(case.kwargs(actor) if case.kwargs else {}))
+    before = state()
+    response = client.generic(
+        method,
+        url,
+        data=json.dumps(case.data) if case.data else "",
+        content_type="application/json",
+        headers=headers,
+    )
+    if role in case.allowed:
+        assert response.status_code < 400, (operation, role, response.status_code, response.content)
+        return
+    expected = (401,) if actor is None else (403, 404)
+    assert response.status_code in expected, (operation, role, response.status_code)
+    assert response.json()["errors"][0]["code"] in {"unauthenticated", "forbidden", "not_found"}
+    assert state() == before
