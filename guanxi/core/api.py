@@ -13,6 +13,9 @@ from guanxi.core.access import can, get_for_or_404
 from guanxi.core.models import Role, User
 from guanxi.core.schemas import (
     AuditPage,
+    MarkReadIn,
+    MarkReadOut,
+    NotificationPage,
     RoleSchema,
     TeamIn,
     TeamPage,
@@ -28,12 +31,14 @@ from guanxi.core.schemas import (
 )
 from guanxi.core.selectors import (
     audit_visible_to,
+    notifications_of,
     roles_visible_to,
     search_audit,
     teams_visible_to,
     tokens_of,
     users_visible_to,
 )
+from guanxi.core.services import notifications as notification_services
 from guanxi.core.services import teams as team_services
 from guanxi.core.services import tokens as token_services
 from guanxi.core.services import users as user_services
@@ -249,3 +254,23 @@ def revoke_token(request: HttpRequest, token_id: int) -> Any:
         raise Http404
     token_services.revoke_token(actor=request.user, token=token)
     return Status(204, None)
+
+
+@router.get("/notifications", response=NotificationPage, summary="Your inbox, newest first")
+def list_notifications(
+    request: HttpRequest, unread_only: bool = False, cursor: str | None = None, limit: int = 50
+) -> Any:
+    queryset = notifications_of(request.user)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    items, next_cursor = keyset_page(
+        queryset, cursor=cursor, limit=limit, sort="-pk", allowed=("pk",)
+    )
+    unread = notification_services.unread_count(request.user)
+    return {"items": items, "next_cursor": next_cursor, "unread": unread}
+
+
+@router.post("/notifications/read", response=MarkReadOut, summary="Mark notifications read")
+def read_notifications(request: HttpRequest, payload: MarkReadIn) -> Any:
+    marked = notification_services.mark_read(user=request.user, notification_ids=payload.ids)
+    return {"marked": marked, "unread": notification_services.unread_count(request.user)}

@@ -36,6 +36,11 @@ class User(AbstractBaseUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    email_digest = models.BooleanField(
+        _("daily email digest"),
+        default=False,
+        help_text=_("Also send unread notifications by email once a day."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_superuser = models.BooleanField(
         _("administrator"),
@@ -234,3 +239,29 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}@{self.slot}"
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox; optionally mailed in a digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title

@@ -138,3 +138,30 @@ class TokenIn(Schema):
 
 class TokenCreated(TokenSchema):
     key: str = Field(description="The secret; shown only in this response")
+
+
+class NotificationSchema(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    object_type: str
+    object_id: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Schema):
+    items: list[NotificationSchema]
+    next_cursor: str | None
+    unread: int
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(default=None, description="Omit to mark all read")
+
+
+class MarkReadOut(Schema):
+    marked: int
+    unread: int

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from guanxi.core.access import restrict
-from guanxi.core.models import ApiToken, AuditEntry, Role, Team, User
+from guanxi.core.models import ApiToken, AuditEntry, Notification, Role, Team, User
 from guanxi.core.permissions import object_types
 
 
@@ -67,3 +67,8 @@ def owned_records_summary(user: User) -> list[dict[str, Any]]:
         if count:
             summary.append({"object_type": spec.key, "label": spec.label, "count": count})
     return summary
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    """A user's own inbox; nobody else's notifications are ever visible."""
+    return Notification.objects.filter(recipient=user)

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from guanxi.core.scheduling import register_periodic
 from guanxi.core.services.housekeeping import purge_old_login_attempts, purge_old_periodic_runs
+from guanxi.core.services.notifications import send_digests
 
 
 @task()
@@ -18,5 +19,11 @@ def purge_periodic_runs() -> int:
     return purge_old_periodic_runs()
 
 
+@task()
+def send_notification_digests() -> int:
+    return send_digests()
+
+
+register_periodic(send_notification_digests, every=timedelta(days=1))
 register_periodic(purge_login_attempts, every=timedelta(hours=1))
 register_periodic(purge_periodic_runs, every=timedelta(days=1))

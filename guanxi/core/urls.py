@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import roles, teams, tokens, users
+from guanxi.core.views import notifications, roles, teams, tokens, users
 
 app_name = "core"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("audit/", roles.audit_list, name="audit_list"),
     path("profile/tokens/", tokens.token_list, name="token_list"),
     path("profile/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("inbox/", notifications.inbox, name="inbox"),
+    path("inbox/badge/", notifications.inbox_badge, name="inbox_badge"),
+    path("inbox/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("inbox/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
 ]

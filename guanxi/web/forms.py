@@ -64,4 +64,4 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "language", "time_zone"]
+        fields = ["full_name", "language", "time_zone", "email_digest"]

@@ -6,11 +6,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import Team, TeamMembership, User
 from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.notifications import notify
 
 
 def _members_snapshot(team: Team) -> list[str]:
@@ -30,12 +32,15 @@ def _check_name(name: str, exclude_pk: int | None = None) -> str:
     return name
 
 
-def _set_members(team: Team, members: Iterable[User], managers: Iterable[User]) -> None:
+def _set_members(
+    team: Team, members: Iterable[User], managers: Iterable[User], *, actor: User
+) -> None:
     member_ids = {u.pk for u in members}
     manager_ids = {u.pk for u in managers}
     member_ids |= manager_ids
     TeamMembership.objects.filter(team=team).exclude(user_id__in=member_ids).delete()
     existing = {m.user_id: m for m in TeamMembership.objects.filter(team=team)}
+    newcomers = User.objects.filter(pk__in=member_ids - set(existing)).exclude(pk=actor.pk)
     for user_id in member_ids:
         is_manager = user_id in manager_ids
         membership = existing.get(user_id)
@@ -44,6 +49,14 @@ def _set_members(team: Team, members: Iterable[User], managers: Iterable[User]) 
         elif membership.is_manager != is_manager:
             membership.is_manager = is_manager
             membership.save(update_fields=["is_manager"])
+    notify(
+        recipients=newcomers,
+        kind="team.member_added",
+        title=lambda: _("You were added to the team %(team)s") % {"team": team.name},
+        body=lambda: _("Added by %(actor)s.") % {"actor": actor},
+        url=reverse("core:team_detail", args=[team.pk]),
+        obj=team,
+    )
 
 
 @transaction.atomic
@@ -57,7 +70,7 @@ def create_team(
 ) -> Team:
     """Create a team with its members; managers are members too."""
     team = Team.objects.create(name=_check_name(name), description=description)
-    _set_members(team, members, managers)
+    _set_members(team, members, managers, actor=actor)
     after = {**snapshot(team, ["name", "description"]), "members": _members_snapshot(team)}
     record_audit(actor=actor, event=AuditEvent.CREATE, obj=team, changes=diff({}, after))
     return team
@@ -86,6 +99,7 @@ def update_team(
             team,
             members if members is not None else [m.user for m in current],
             managers if managers is not None else [m.user for m in current if m.is_manager],
+            actor=actor,
         )
     after = {**snapshot(team, ["name", "description"]), "members": _members_snapshot(team)}
     changes = diff(before, after)

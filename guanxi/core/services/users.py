@@ -23,7 +23,7 @@ from guanxi.core.models import Role, User
 from guanxi.core.services.audit import diff, record_audit, snapshot
 from guanxi.core.services.tokens import revoke_all_tokens
 
-PROFILE_FIELDS = ("full_name", "language", "time_zone")
+PROFILE_FIELDS = ("full_name", "language", "time_zone", "email_digest")
 ADMIN_FIELDS = (*PROFILE_FIELDS, "email", "is_superuser")
 
 

@@ -182,7 +182,9 @@ def test_openapi_schema_is_3_1_and_docs_are_served_offline(client):
     assert "cdn" not in docs.lower()
 
 
-def test_user_list_endpoint_query_count_is_constant(client, admin_key, django_assert_max_num_queries):
+def test_user_list_endpoint_query_count_is_constant(
+    client, admin_key, django_assert_max_num_queries
+):
     for _ in range(40):
         make_user()
     with django_assert_max_num_queries(8):

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from guanxi.core.models import AuditEntry, Team, TeamMembership, User
+from guanxi.core.models import AuditEntry, Notification, Team, TeamMembership, User
 from guanxi.core.services.tokens import create_token
 from guanxi.integrations.api.assembly import api
 from guanxi.testing.matrix import (
@@ -42,6 +42,11 @@ def some_team(actor: Any) -> dict[str, Any]:
 def own_token(actor: Any) -> dict[str, Any]:
     owner = actor or make_user()
     return {"pk": create_token(actor=owner, name="mine")[0].pk}
+
+
+def own_notification(actor: Any) -> dict[str, Any]:
+    owner = actor or make_user()
+    return {"pk": Notification.objects.create(recipient=owner, kind="test", title="Hi").pk}
 
 
 def reset_link(actor: Any) -> dict[str, Any]:
@@ -79,6 +84,10 @@ PAGES: dict[str, Case] = {
     "core:audit_list": Case("GET", ADMINS),
     "core:token_list": Case("POST", LOGGED_IN, data={"name": "t"}),
     "core:token_revoke": Case("POST", LOGGED_IN, kwargs=own_token),
+    "core:inbox": Case("GET", LOGGED_IN),
+    "core:inbox_badge": Case("GET", LOGGED_IN),
+    "core:notification_open": Case("POST", LOGGED_IN, kwargs=own_notification),
+    "core:notifications_read_all": Case("POST", LOGGED_IN),
 }
 
 OPERATIONS: dict[tuple[str, str], Case] = {
@@ -118,6 +127,8 @@ OPERATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/audit"): Case("GET", ADMINS),
     ("GET", "/api/v1/tokens"): Case("GET", LOGGED_IN),
     ("POST", "/api/v1/tokens"): Case("POST", LOGGED_IN, data={"name": "t"}),
+    ("GET", "/api/v1/notifications"): Case("GET", LOGGED_IN),
+    ("POST", "/api/v1/notifications/read"): Case("POST", LOGGED_IN, data={"ids": None}),
     ("DELETE", "/api/v1/tokens/{token_id}"): Case(
         "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
     ),
@@ -135,6 +146,7 @@ def state() -> tuple[Any, ...]:
         sorted(User.objects.values_list("pk", "full_name", "is_active", "is_superuser")),
         sorted(Team.objects.values_list("pk", "name")),
         TeamMembership.objects.count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
     )
 
 

@@ -44,3 +44,19 @@ def test_admin_deactivates_a_user_with_confirmation(page, live_server):
     assert page.get_by_text("can no longer log in").is_visible()
     leaver.refresh_from_db()
     assert leaver.is_active is False
+
+
+def test_user_receives_a_notification_when_added_to_a_team(page, live_server):
+    from guanxi.core.services.teams import create_team
+
+    admin = make_user(role="administrator")
+    user = make_user(full_name="Newcomer", role="sales_rep")
+    log_in(page, live_server, user.email)
+    assert page.get_by_test_id("inbox").inner_text() == "Inbox"
+    create_team(actor=admin, name="Sales North", members=[user])
+    page.reload()
+    assert page.get_by_test_id("inbox").inner_text() == "Inbox 1"
+    page.get_by_test_id("inbox").click()
+    page.get_by_role("button", name="You were added to the team Sales North").click()
+    page.wait_for_url(f"{live_server.url}/teams/*/")
+    assert page.get_by_role("heading", name="Sales North").is_visible()
