@@ -98,6 +98,10 @@ def update_user(
         fields["email"] = _clean_email(fields["email"])
         if User.objects.filter(email__iexact=fields["email"]).exclude(pk=user.pk).exists():
             raise ValidationError({"email": _("A user with this email already exists.")})
+    if "is_superuser" in fields and not actor.is_superuser:
+        raise ValidationError(
+            {"is_superuser": _("Only an administrator can grant administrator rights.")}
+        )
     if fields.get("is_superuser") is False and user.pk == actor.pk:
         raise ValidationError(
             {"is_superuser": _("You cannot remove your own administrator rights.")}

@@ -69,6 +69,15 @@ def test_user_cannot_promote_themselves(rep):
     assert rep.is_superuser is False
 
 
+def test_only_administrators_grant_administrator_rights(rep):
+    other = make_user()
+    with pytest.raises(ValidationError) as exc:
+        update_user(actor=rep, user=other, is_superuser=True)
+    assert "is_superuser" in exc.value.message_dict
+    other.refresh_from_db()
+    assert other.is_superuser is False
+
+
 def test_update_user_rejects_unknown_language_naming_the_field(admin, rep):
     with pytest.raises(ValidationError) as exc:
         update_user(actor=admin, user=rep, language="fr")

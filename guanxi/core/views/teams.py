@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,7 +57,8 @@ def team_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The team was created."))
             return redirect("core:team_detail", pk=team.pk)
-    return render(request, "core/team_form.html", {"form": form, "title": _("New team")})
+    context = {"form": form, "title": _("New team"), "cancel_url": reverse("core:team_list")}
+    return render(request, "web/form_page.html", context)
 
 
 @require_action(TEAM, "change")
@@ -71,9 +73,12 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The team was saved."))
             return redirect("core:team_detail", pk=team.pk)
-    return render(
-        request, "core/team_form.html", {"form": form, "title": _("Edit team"), "team": team}
-    )
+    context = {
+        "form": form,
+        "title": _("Edit team"),
+        "cancel_url": reverse("core:team_detail", args=[team.pk]),
+    }
+    return render(request, "web/form_page.html", context)
 
 
 @require_POST

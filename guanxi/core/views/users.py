@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,7 +68,8 @@ def user_invite(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("core:user_detail", pk=user.pk)
-    return render(request, "core/user_form.html", {"form": form, "title": _("Invite a user")})
+    context = {"form": form, "title": _("Invite a user"), "cancel_url": reverse("core:user_list")}
+    return render(request, "web/form_page.html", context)
 
 
 @require_action(USER, "change")
@@ -85,9 +87,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The user was saved."))
             return redirect("core:user_detail", pk=user.pk)
-    return render(
-        request, "core/user_form.html", {"form": form, "title": _("Edit user"), "subject": user}
-    )
+    context = {
+        "form": form,
+        "title": _("Edit user"),
+        "cancel_url": reverse("core:user_detail", args=[user.pk]),
+    }
+    return render(request, "web/form_page.html", context)
 
 
 @require_POST
