@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -60,6 +61,12 @@ def invite_user(
 ) -> User:
     """Create an account without a password and e-mail a link to set one."""
     email = _clean_email(email)
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose English or Simplified Chinese.")})
+    if is_superuser and not actor.is_superuser:
+        raise ValidationError(
+            {"is_superuser": _("Only an administrator can grant administrator rights.")}
+        )
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A user with this email already exists.")})
     user = User.objects.create_user(

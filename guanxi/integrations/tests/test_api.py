@@ -190,3 +190,15 @@ def test_user_list_endpoint_query_count_is_constant(
     with django_assert_max_num_queries(8):
         body = client.get("/api/v1/users", {"limit": 50}, headers=bearer(admin_key)).json()
     assert len(body["items"]) == 41  # the 40 plus the administrator
+
+
+def test_invite_with_unknown_language_is_refused_naming_the_field(client, admin_key):
+    response = client.post(
+        "/api/v1/users",
+        {"email": "fr@example.com", "full_name": "Jean", "language": "fr"},
+        content_type="application/json",
+        headers=bearer(admin_key),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.language"
+    assert not User.objects.filter(email="fr@example.com").exists()
