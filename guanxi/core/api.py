@@ -36,6 +36,7 @@ from guanxi.core.selectors import (
     search_audit,
     teams_visible_to,
     tokens_of,
+    unread_count,
     users_visible_to,
 )
 from guanxi.core.services import notifications as notification_services
@@ -266,11 +267,11 @@ def list_notifications(
     items, next_cursor = keyset_page(
         queryset, cursor=cursor, limit=limit, sort="-pk", allowed=("pk",)
     )
-    unread = notification_services.unread_count(request.user)
+    unread = unread_count(request.user)
     return {"items": items, "next_cursor": next_cursor, "unread": unread}
 
 
 @router.post("/notifications/read", response=MarkReadOut, summary="Mark notifications read")
 def read_notifications(request: HttpRequest, payload: MarkReadIn) -> Any:
     marked = notification_services.mark_read(user=request.user, notification_ids=payload.ids)
-    return {"marked": marked, "unread": notification_services.unread_count(request.user)}
+    return {"marked": marked, "unread": unread_count(request.user)}

@@ -72,3 +72,7 @@ def owned_records_summary(user: User) -> list[dict[str, Any]]:
 def notifications_of(user: Any) -> QuerySet[Notification]:
     """A user's own inbox; nobody else's notifications are ever visible."""
     return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: Any) -> int:
+    return notifications_of(user).filter(read_at__isnull=True).count()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.models import Notification, User
+from guanxi.core.selectors import notifications_of
 
 
 def notify(
@@ -46,13 +46,9 @@ def notify(
     return Notification.objects.bulk_create(created)
 
 
-def unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark some (or, with None, all) of the user's notifications read."""
-    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    queryset = notifications_of(user).filter(read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=list(notification_ids))
     return queryset.update(read_at=timezone.now())

@@ -41,6 +41,13 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def _check_may_grant_admin(actor: User, wanted: bool) -> None:
+    if wanted and not actor.is_superuser:
+        raise ValidationError(
+            {"is_superuser": _("Only an administrator can grant administrator rights.")}
+        )
+
+
 def set_password_link(user: User, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -63,10 +70,7 @@ def invite_user(
     email = _clean_email(email)
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose English or Simplified Chinese.")})
-    if is_superuser and not actor.is_superuser:
-        raise ValidationError(
-            {"is_superuser": _("Only an administrator can grant administrator rights.")}
-        )
+    _check_may_grant_admin(actor, is_superuser)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A user with this email already exists.")})
     user = User.objects.create_user(
@@ -105,10 +109,8 @@ def update_user(
         fields["email"] = _clean_email(fields["email"])
         if User.objects.filter(email__iexact=fields["email"]).exclude(pk=user.pk).exists():
             raise ValidationError({"email": _("A user with this email already exists.")})
-    if "is_superuser" in fields and not actor.is_superuser:
-        raise ValidationError(
-            {"is_superuser": _("Only an administrator can grant administrator rights.")}
-        )
+    if "is_superuser" in fields:
+        _check_may_grant_admin(actor, True)
     if fields.get("is_superuser") is False and user.pk == actor.pk:
         raise ValidationError(
             {"is_superuser": _("You cannot remove your own administrator rights.")}

@@ -5,7 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from guanxi.core.models import Notification
-from guanxi.core.services.notifications import mark_read, notify, send_digests, unread_count
+from guanxi.core.selectors import unread_count
+from guanxi.core.services.notifications import mark_read, notify, send_digests
 from guanxi.core.services.teams import create_team, update_team
 from guanxi.testing.users import make_user
 

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from guanxi.core.selectors import notifications_of
-from guanxi.core.services.notifications import mark_read, unread_count
+from guanxi.core.selectors import notifications_of, unread_count
+from guanxi.core.services.notifications import mark_read
 from guanxi.lib.listing import list_page
 
 
