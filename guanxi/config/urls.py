@@ -5,5 +5,6 @@ from guanxi.integrations.api.assembly import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("guanxi.core.urls")),
+    path("", include("guanxi.customers.urls")),
     path("", include("guanxi.web.urls")),
 ]

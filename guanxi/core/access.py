@@ -60,7 +60,10 @@ def can(user: Any, object_type: str, action: str) -> bool:
 
 
 def teammate_ids(user: User) -> QuerySet[TeamMembership, Any]:
-    return TeamMembership.objects.filter(team__memberships__user=user).values("user_id")
+    """Users sharing a live (not trashed) team with ``user``."""
+    return TeamMembership.objects.filter(
+        team__memberships__user=user, team__deleted_at__isnull=True
+    ).values("user_id")
 
 
 def restrict(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet[M]:
@@ -76,7 +79,12 @@ def restrict(queryset: QuerySet[M], user: Any, action: str = "view") -> QuerySet
         return queryset.filter(**{owner: user})
     condition = Q(**{owner: user}) | Q(**{f"{owner}__in": teammate_ids(user)})
     if spec.team_field:
-        condition |= Q(**{f"{spec.team_field}__memberships__user": user})
+        condition |= Q(
+            **{
+                f"{spec.team_field}__memberships__user": user,
+                f"{spec.team_field}__deleted_at__isnull": True,
+            }
+        )
     return queryset.filter(condition).distinct()
 
 

@@ -40,6 +40,7 @@ class AuditEvent(models.TextChoices):
     CHANGE = "change", _("Changed")
     DELETE = "delete", _("Deleted")
     RESTORE = "restore", _("Restored")
+    PURGE = "purge", _("Deleted for good")
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Login failed")
     DEACTIVATE = "deactivate", _("Deactivated")

@@ -1,4 +1,5 @@
-"""Platform models: users, teams, roles with scoped grants, audit log, login attempts."""
+"""Platform models: users, teams, roles with scoped grants, audit log, login attempts,
+the trash and attachments."""
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -7,6 +8,42 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.choices import Action, AuditEvent, Origin, Scope
+
+
+class LiveManager(models.Manager):
+    """The default manager of trashable models: records in the trash are hidden."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Trashable(models.Model):
+    """Base for records that go to the trash when deleted (see ``core.trash``).
+
+    ``objects`` hides trashed rows everywhere (lists, selectors, forms, related
+    managers); ``all_objects`` sees them, for the trash itself and for restore.
+    """
+
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    objects = LiveManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.deleted_at is not None
 
 
 class UserManager(BaseUserManager["User"]):
@@ -69,7 +106,7 @@ class User(AbstractBaseUser):
         return self.is_superuser
 
 
-class Team(models.Model):
+class Team(Trashable):
     """A group of users; managers of a team see their members' records."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -265,3 +302,84 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrashItem(models.Model):
+    """A record in the trash: restorable until ``purge_after``, then deleted for good.
+
+    Records trashed together with another (its dependents) point at the parent's
+    item through ``group`` and are restored and purged with it.
+    """
+
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now)
+    purge_after = models.DateTimeField(_("purged after"), db_index=True)
+    group = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="dependents"
+    )
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id"], name="unique_trash_item")
+        ]
+        verbose_name = _("trash item")
+        verbose_name_plural = _("trash")
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Files are stored under a random name; the original name is kept in the row."""
+    import uuid
+
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(Trashable):
+    """A file attached to any record; readable by whoever may see that record."""
+
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="attachment_parent_idx")]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.choices import Action, Scope
 from guanxi.core.permissions import BUILTIN_ROLES, ObjectType, everything, read_only, register
+from guanxi.core.trash import TrashRule, register_trashable
 
 EVERYONE_READS = {code: read_only() for code in BUILTIN_ROLES}
 
@@ -37,5 +38,14 @@ def register_all() -> None:
             builtin_grants={
                 "administrator": {Action.VIEW: Scope.ALL, Action.EXPORT: Scope.ALL},
             },
+        )
+    )
+    register_trashable(
+        TrashRule(
+            key="core.team",
+            related=_(
+                "Members keep their accounts and records. While the team is in the trash its "
+                "managers get no team access through it; restoring it brings its members back."
+            ),
         )
     )

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
-from guanxi.core.models import Team, TeamMembership, User
+from guanxi.core.models import Team, TeamMembership, TrashItem, User
 from guanxi.core.services.audit import diff, record_audit, snapshot
 from guanxi.core.services.notifications import notify
+from guanxi.core.services.trash import trash_record
 
 
 def _members_snapshot(team: Team) -> list[str]:
@@ -24,10 +25,15 @@ def _check_name(name: str, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("This field is required.")})
-    others = Team.objects.filter(name__iexact=name)
+    others = Team.all_objects.filter(name__iexact=name)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
-    if others.exists():
+    other = others.first()
+    if other is not None and other.is_trashed:
+        raise ValidationError(
+            {"name": _("A team with this name is in the trash: restore it or choose another name.")}
+        )
+    if other is not None:
         raise ValidationError({"name": _("A team with this name already exists.")})
     return name
 
@@ -108,9 +114,7 @@ def update_team(
     return team
 
 
-@transaction.atomic
-def delete_team(*, actor: User, team: Team) -> None:
-    """Delete a team; its members keep their accounts and records."""
-    before = {**snapshot(team, ["name", "description"]), "members": _members_snapshot(team)}
-    record_audit(actor=actor, event=AuditEvent.DELETE, obj=team, changes=diff(before, {}))
-    team.delete()
+def delete_team(*, actor: User, team: Team) -> TrashItem:
+    """Move a team to the trash. Its memberships are kept, so a restore brings it back
+    whole; while it is in the trash it gives nobody team-scope access."""
+    return trash_record(actor=actor, obj=team)

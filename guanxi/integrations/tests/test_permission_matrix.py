@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from guanxi.core.models import AuditEntry, Notification, Team, TeamMembership, User
+from guanxi.core.models import AuditEntry, Notification, Team, TeamMembership, TrashItem, User
 from guanxi.core.services.tokens import create_token
+from guanxi.customers.tests import matrix_rows as customers_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.testing.matrix import (
     ADMINS,
@@ -135,6 +136,13 @@ OPERATIONS: dict[tuple[str, str], Case] = {
 }
 
 
+# Each module contributes its own rows and the state its refused calls must not touch.
+MODULES = (customers_rows,)
+for _module in MODULES:
+    PAGES.update(_module.PAGES)
+    OPERATIONS.update(_module.OPERATIONS)
+
+
 def actor_for(role: str) -> User | None:
     return None if role == ANONYMOUS else make_user(role=role, full_name=f"Actor {role}")
 
@@ -144,9 +152,11 @@ def state() -> tuple[Any, ...]:
     return (
         AuditEntry.objects.count(),
         sorted(User.objects.values_list("pk", "full_name", "is_active", "is_superuser")),
-        sorted(Team.objects.values_list("pk", "name")),
+        sorted(Team.all_objects.values_list("pk", "name", "deleted_at")),
         TeamMembership.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
+        TrashItem.objects.count(),
+        *(module.state() for module in MODULES),
     )
 
 
