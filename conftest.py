@@ -17,3 +17,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         from guanxi.testing.postgres import ensure_utf8_template
 
         ensure_utf8_template(db)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the throw-away upload directory of the test settings."""
+    import shutil
+
+    from django.conf import settings
+
+    media = str(getattr(settings, "MEDIA_ROOT", ""))
+    if "guanxi-test-media-" in media:
+        shutil.rmtree(media, ignore_errors=True)

@@ -4,6 +4,7 @@ the trash and attachments."""
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +124,9 @@ class Team(Trashable):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:team_detail", args=[self.pk])
 
 
 class TeamMembership(models.Model):

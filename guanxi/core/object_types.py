@@ -28,6 +28,7 @@ def register_all() -> None:
         ObjectType(
             key="core.role",
             label=_("Roles"),
+            attachable=False,
             builtin_grants={**EVERYONE_READS, "administrator": everything()},
         )
     )
@@ -35,6 +36,7 @@ def register_all() -> None:
         ObjectType(
             key="core.auditentry",
             label=_("Audit log"),
+            attachable=False,
             builtin_grants={
                 "administrator": {Action.VIEW: Scope.ALL, Action.EXPORT: Scope.ALL},
             },
@@ -49,3 +51,17 @@ def register_all() -> None:
             ),
         )
     )
+    register_trashable(
+        TrashRule(
+            key="core.attachment",
+            related=_("Only the file itself; the record it is attached to is unchanged."),
+            owner_field="uploaded_by",
+            on_purge=_remove_file,
+        )
+    )
+
+
+def _remove_file(attachment: object) -> None:
+    from guanxi.core.services.attachments import remove_file
+
+    remove_file(attachment)  # type: ignore[arg-type]

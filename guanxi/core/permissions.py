@@ -53,6 +53,7 @@ class ObjectType:
     label: str | Promise
     owner_field: str | None = None  # records without one are all-or-nothing
     team_field: str | None = None
+    attachable: bool = True  # files may be attached to its records
     # built-in role code -> {action: scope}
     builtin_grants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -76,6 +77,18 @@ def object_types() -> list[ObjectType]:
 
 def get_object_type(key: str) -> ObjectType:
     return _registry[key]
+
+
+def label_of(key: str) -> str:
+    """What people call records of a type: the registered label, else the model's name."""
+    if key in _registry:
+        return str(_registry[key].label)
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(key)._meta.verbose_name_plural).capitalize()
+    except (LookupError, ValueError):
+        return key
 
 
 def everything(scope: str = Scope.ALL) -> dict[str, str]:

@@ -165,3 +165,41 @@ class MarkReadIn(Schema):
 class MarkReadOut(Schema):
     marked: int
     unread: int
+
+
+class TrashItemSchema(Schema):
+    id: int
+    object_type: str
+    object_id: str
+    object_repr: str
+    owner_id: int | None
+    deleted_by_id: int | None
+    deleted_at: datetime
+    purge_after: datetime
+
+
+class TrashPage(Schema):
+    items: list[TrashItemSchema]
+    next_cursor: str | None
+
+
+class RestoredSchema(Schema):
+    object_type: str
+    object_id: str
+
+
+class AttachmentSchema(Schema):
+    id: int
+    object_type: str
+    object_id: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int | None
+    created_at: datetime
+
+
+class AttachmentPage(Schema):
+    items: list[AttachmentSchema]
+    next_cursor: str | None

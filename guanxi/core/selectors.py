@@ -7,9 +7,21 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from guanxi.core.access import restrict
-from guanxi.core.models import ApiToken, AuditEntry, Notification, Role, Team, User
-from guanxi.core.permissions import object_types
+from django.db.models import Model
+from django.http import Http404
+
+from guanxi.core.access import get_for_or_404, is_permitted, restrict
+from guanxi.core.models import (
+    ApiToken,
+    Attachment,
+    AuditEntry,
+    Notification,
+    Role,
+    Team,
+    TrashItem,
+    User,
+)
+from guanxi.core.permissions import get_object_type, object_types
 
 
 def users_visible_to(user: Any) -> QuerySet[User]:
@@ -76,3 +88,62 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
 
 def unread_count(user: Any) -> int:
     return notifications_of(user).filter(read_at__isnull=True).count()
+
+
+def trash_visible_to(user: Any) -> QuerySet[TrashItem]:
+    """What a user may restore: administrators everything; others what they own or deleted.
+
+    Records deleted together with another are listed (and restored) with that one.
+    """
+    queryset = TrashItem.objects.filter(group__isnull=True).select_related("deleted_by", "owner")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(Q(owner=user) | Q(deleted_by=user))
+
+
+def get_trash_item_for(user: Any, pk: Any) -> TrashItem:
+    try:
+        return trash_visible_to(user).get(pk=pk)
+    except (TrashItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def get_record_for(user: Any, object_type: str, object_id: Any, action: str = "view") -> Model:
+    """Any registered record by type and id if the user may ``action`` it, else 404."""
+    try:
+        spec = get_object_type(object_type)
+    except KeyError as exc:
+        raise Http404 from exc
+    model = apps.get_model(spec.key)
+    return get_for_or_404(model._default_manager.all(), user, object_id, action)
+
+
+def attachments_of(parent: Model) -> QuerySet[Attachment]:
+    """The live attachments of a record (the caller has checked the record is visible)."""
+    return Attachment.objects.filter(
+        object_type=parent._meta.label_lower, object_id=str(parent.pk)
+    ).select_related("uploaded_by")
+
+
+def get_attachment_for(user: Any, pk: Any, action: str = "view") -> tuple[Attachment, Model]:
+    """An attachment and its record, if the user may see the record; 404 otherwise.
+
+    ``action="delete"``: the uploader may remove their own file from a record they see;
+    anyone else needs the right to change the record.
+    """
+    try:
+        attachment = Attachment.objects.select_related("uploaded_by").get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    parent = get_record_for(user, attachment.object_type, attachment.object_id, "view")
+    if action == "delete" and attachment.uploaded_by_id != user.pk:
+        if not is_permitted(user, parent, "change"):
+            raise Http404
+    return attachment, parent
+
+
+def may_attach(user: Any, parent: Model) -> bool:
+    spec = get_object_type(parent._meta.label_lower)
+    return spec.attachable and is_permitted(user, parent, "change")

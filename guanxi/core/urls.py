@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import notifications, roles, teams, tokens, users
+from guanxi.core.views import attachments, notifications, roles, teams, tokens, trash, users
 
 app_name = "core"
 
@@ -25,4 +25,18 @@ urlpatterns = [
     path("inbox/badge/", notifications.inbox_badge, name="inbox_badge"),
     path("inbox/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("inbox/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("trash/", trash.trash_list, name="trash_list"),
+    path("trash/<int:pk>/restore/", trash.trash_restore, name="trash_restore"),
+    path("trash/<int:pk>/purge/", trash.trash_purge, name="trash_purge"),
+    path(
+        "attachments/<str:object_type>/<str:object_id>/upload/",
+        attachments.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "attachments/<int:pk>/download/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
+    path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),
 ]

@@ -34,6 +34,8 @@ class Case:
     kwargs: KwargsFactory | None = None
     data: dict[str, Any] = field(default_factory=dict)
     lands_on_login: bool = False  # e.g. log out: the login page is the success page
+    query: KwargsFactory | None = None  # API: query-string parameters
+    multipart: KwargsFactory | None = None  # API: a multipart form (file uploads)
 
 
 def iter_url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -15,6 +15,7 @@ from guanxi.core.decorators import require_action
 from guanxi.core.forms import TeamForm
 from guanxi.core.selectors import audit_for_object, teams_visible_to
 from guanxi.core.services.teams import create_team, delete_team, update_team
+from guanxi.core.views.attachments import attachment_panel
 from guanxi.core.views.errors import add_service_errors
 from guanxi.lib.listing import list_page
 
@@ -42,6 +43,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(request.user, TEAM, "change"),
         "can_delete": can(request.user, TEAM, "delete"),
         "history": audit_for_object(request.user, TEAM, team.pk)[:50],
+        **attachment_panel(request.user, team),
     }
     return render(request, "core/team_detail.html", context)
 

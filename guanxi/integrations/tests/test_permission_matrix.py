@@ -8,13 +8,25 @@ without a row here fails ``test_matrix_covers_*``.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from guanxi.core.models import AuditEntry, Notification, Team, TeamMembership, TrashItem, User
+from guanxi.core.models import (
+    Attachment,
+    AuditEntry,
+    Notification,
+    Team,
+    TeamMembership,
+    TrashItem,
+    User,
+)
+from guanxi.core.services.attachments import add_attachment
 from guanxi.core.services.tokens import create_token
+from guanxi.core.services.trash import trash_record
 from guanxi.customers.tests import matrix_rows as customers_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.testing.matrix import (
@@ -48,6 +60,19 @@ def own_token(actor: Any) -> dict[str, Any]:
 def own_notification(actor: Any) -> dict[str, Any]:
     owner = actor or make_user()
     return {"pk": Notification.objects.create(recipient=owner, kind="test", title="Hi").pk}
+
+
+def own_trash_item(actor: Any) -> dict[str, Any]:
+    """A team the actor (or, for anonymous, an administrator) deleted."""
+    deleter = actor or make_user(role="administrator")
+    team = make_team(members=[make_user()])
+    return {"pk": trash_record(actor=deleter, obj=team).pk}
+
+
+def team_attachment(actor: Any) -> dict[str, Any]:
+    team = make_team(members=[make_user()])
+    upload = SimpleUploadedFile("notes.txt", b"meeting notes", content_type="text/plain")
+    return {"pk": add_attachment(actor=make_user(), parent=team, upload=upload).pk}
 
 
 def reset_link(actor: Any) -> dict[str, Any]:
@@ -89,6 +114,17 @@ PAGES: dict[str, Case] = {
     "core:inbox_badge": Case("GET", LOGGED_IN),
     "core:notification_open": Case("POST", LOGGED_IN, kwargs=own_notification),
     "core:notifications_read_all": Case("POST", LOGGED_IN),
+    "core:trash_list": Case("GET", LOGGED_IN),
+    "core:trash_restore": Case("POST", LOGGED_IN, kwargs=own_trash_item),
+    "core:trash_purge": Case("POST", ADMINS, kwargs=own_trash_item),
+    "core:attachment_upload": Case(
+        "POST",
+        ADMINS,
+        kwargs=lambda a: {"object_type": "core.team", "object_id": some_team(a)["pk"]},
+        data={"file": SimpleUploadedFile("a.txt", b"hello")},
+    ),
+    "core:attachment_download": Case("GET", EVERYONE, kwargs=team_attachment),
+    "core:attachment_delete": Case("POST", ADMINS, kwargs=team_attachment),
 }
 
 OPERATIONS: dict[tuple[str, str], Case] = {
@@ -133,6 +169,37 @@ OPERATIONS: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/tokens/{token_id}"): Case(
         "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
     ),
+    ("GET", "/api/v1/trash"): Case("GET", LOGGED_IN),
+    ("POST", "/api/v1/trash/{item_id}/restore"): Case(
+        "POST", LOGGED_IN, kwargs=lambda a: {"item_id": own_trash_item(a)["pk"]}
+    ),
+    ("DELETE", "/api/v1/trash/{item_id}"): Case(
+        "DELETE", ADMINS, kwargs=lambda a: {"item_id": own_trash_item(a)["pk"]}
+    ),
+    ("GET", "/api/v1/attachments"): Case(
+        "GET",
+        EVERYONE,
+        kwargs=lambda a: {},
+        query=lambda a: {"object_type": "core.team", "object_id": some_team(a)["pk"]},
+    ),
+    ("POST", "/api/v1/attachments"): Case(
+        "POST",
+        ADMINS,
+        multipart=lambda a: {
+            "object_type": "core.team",
+            "object_id": some_team(a)["pk"],
+            "file": SimpleUploadedFile("a.txt", b"hello"),
+        },
+    ),
+    ("GET", "/api/v1/attachments/{attachment_id}"): Case(
+        "GET", EVERYONE, kwargs=lambda a: {"attachment_id": team_attachment(a)["pk"]}
+    ),
+    ("GET", "/api/v1/attachments/{attachment_id}/download"): Case(
+        "GET", EVERYONE, kwargs=lambda a: {"attachment_id": team_attachment(a)["pk"]}
+    ),
+    ("DELETE", "/api/v1/attachments/{attachment_id}"): Case(
+        "DELETE", ADMINS, kwargs=lambda a: {"attachment_id": team_attachment(a)["pk"]}
+    ),
 }
 
 
@@ -153,6 +220,7 @@ def state() -> tuple[Any, ...]:
         AuditEntry.objects.count(),
         sorted(User.objects.values_list("pk", "full_name", "is_active", "is_superuser")),
         sorted(Team.all_objects.values_list("pk", "name", "deleted_at")),
+        sorted(Attachment.all_objects.values_list("pk", "deleted_at")),
         TeamMembership.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
         TrashItem.objects.count(),
@@ -203,14 +271,20 @@ def test_api_access(client, operation, role):
     if actor is not None:
         headers["Authorization"] = f"Bearer {create_token(actor=actor, name='matrix')[1]}"
     url = path.format(**(case.kwargs(actor) if case.kwargs else {}))
+    if case.query:
+        url += "?" + urlencode(case.query(actor))
+    form = case.multipart(actor) if case.multipart else None
     before = state()
-    response = client.generic(
-        method,
-        url,
-        data=json.dumps(case.data) if case.data else "",
-        content_type="application/json",
-        headers=headers,
-    )
+    if form is not None:
+        response = client.post(url, form, headers=headers)
+    else:
+        response = client.generic(
+            method,
+            url,
+            data=json.dumps(case.data) if case.data else "",
+            content_type="application/json",
+            headers=headers,
+        )
     if role in case.allowed:
         assert response.status_code < 400, (operation, role, response.status_code, response.content)
         return
