@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
-
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from guanxi.core.access import get_for_or_404, is_permitted, restrict
@@ -138,9 +136,9 @@ def get_attachment_for(user: Any, pk: Any, action: str = "view") -> tuple[Attach
     except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     parent = get_record_for(user, attachment.object_type, attachment.object_id, "view")
-    if action == "delete" and attachment.uploaded_by_id != user.pk:
-        if not is_permitted(user, parent, "change"):
-            raise Http404
+    uploader = attachment.uploaded_by_id == user.pk
+    if action == "delete" and not uploader and not is_permitted(user, parent, "change"):
+        raise Http404
     return attachment, parent
 
 
