@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from guanxi.core.access import can, get_for_or_404
 from guanxi.core.models import Role, User
@@ -17,6 +17,7 @@ from guanxi.core.schemas import (
     MarkReadOut,
     NotificationPage,
     RoleSchema,
+    SearchResult,
     TeamIn,
     TeamPage,
     TeamPatchIn,
@@ -29,6 +30,7 @@ from guanxi.core.schemas import (
     UserPatchIn,
     UserSchema,
 )
+from guanxi.core.search import search, searchables
 from guanxi.core.selectors import (
     audit_visible_to,
     notifications_of,
@@ -43,7 +45,7 @@ from guanxi.core.services import notifications as notification_services
 from guanxi.core.services import teams as team_services
 from guanxi.core.services import tokens as token_services
 from guanxi.core.services import users as user_services
-from guanxi.integrations.api.pagination import keyset_page
+from guanxi.integrations.api.pagination import MAX_LIMIT, keyset_page
 
 router = Router(tags=["platform"])
 
@@ -68,6 +70,30 @@ def _users_from_ids(ids: list[int], field: str) -> list[User]:
     if len(users) != len(set(ids)):
         raise ValidationError({field: _("Some of these users do not exist or are inactive.")})
     return users
+
+
+@router.get(
+    "/search",
+    response=list[SearchResult],
+    summary="Search every kind of record you may see (names, pinyin, phones, emails …)",
+)
+def search_records(
+    request: HttpRequest,
+    q: str,
+    type: list[str] | None = Query(None),  # noqa: B008 - how Ninja declares a list parameter
+    limit: int = 20,
+) -> Any:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            {"limit": _("Limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT}}
+        )
+    known = {spec.key for spec in searchables()}
+    unknown = sorted(set(type or []) - known)
+    if unknown:
+        raise ValidationError(
+            {"type": _("Unknown types: %(types)s") % {"types": ", ".join(unknown)}}
+        )
+    return search(request.user, q, types=type or None, limit=limit)
 
 
 @router.get("/me", response=UserSchema, summary="The authenticated user")

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from guanxi.core import object_types, tasks  # noqa: F401 - registers periodic tasks
 
         object_types.register_all()
+        object_types.register_search()
         # Built-in roles follow the code after every migrate, like Django's own
         # permissions do; this is set-up data, not business logic.
         post_migrate.connect(_sync_roles, sender=self)

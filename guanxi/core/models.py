@@ -387,3 +387,29 @@ class Attachment(Trashable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one record, kept by the services that change the record.
+
+    ``text`` is lower-case terms separated by ``|``, the title first (see
+    ``core.search``). On SQLite an FTS5 trigram table mirrors it; on PostgreSQL a
+    pg_trgm GIN index serves the same substring queries.
+    """
+
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"], name="unique_search_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id}"

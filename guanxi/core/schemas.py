@@ -203,3 +203,13 @@ class AttachmentSchema(Schema):
 class AttachmentPage(Schema):
     items: list[AttachmentSchema]
     next_cursor: str | None
+
+
+class SearchResult(Schema):
+    object_type: str
+    object_id: int
+    type_label: str
+    title: str
+    subtitle: str
+    url: str
+    rank: int = Field(description="0 = the title is the query; higher is a weaker match")

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from guanxi.core.views import attachments, notifications, roles, teams, tokens, trash, users
+from guanxi.core.views import (
+    attachments,
+    notifications,
+    roles,
+    search,
+    teams,
+    tokens,
+    trash,
+    users,
+)
 
 app_name = "core"
 
@@ -25,6 +34,7 @@ urlpatterns = [
     path("inbox/badge/", notifications.inbox_badge, name="inbox_badge"),
     path("inbox/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("inbox/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("search/", search.search_page, name="search"),
     path("trash/", trash.trash_list, name="trash_list"),
     path("trash/<int:pk>/restore/", trash.trash_restore, name="trash_restore"),
     path("trash/<int:pk>/purge/", trash.trash_purge, name="trash_purge"),

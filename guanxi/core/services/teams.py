@@ -13,6 +13,7 @@ from guanxi.core.choices import AuditEvent
 from guanxi.core.models import Team, TeamMembership, TrashItem, User
 from guanxi.core.services.audit import diff, record_audit, snapshot
 from guanxi.core.services.notifications import notify
+from guanxi.core.services.search import index_record
 from guanxi.core.services.trash import trash_record
 
 
@@ -77,6 +78,7 @@ def create_team(
     """Create a team with its members; managers are members too."""
     team = Team.objects.create(name=_check_name(name), description=description)
     _set_members(team, members, managers, actor=actor)
+    index_record(team)
     after = {**snapshot(team, ["name", "description"]), "members": _members_snapshot(team)}
     record_audit(actor=actor, event=AuditEvent.CREATE, obj=team, changes=diff({}, after))
     return team
@@ -110,6 +112,7 @@ def update_team(
     after = {**snapshot(team, ["name", "description"]), "members": _members_snapshot(team)}
     changes = diff(before, after)
     if changes:
+        index_record(team)
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=team, changes=changes)
     return team
 

@@ -15,6 +15,7 @@ from guanxi.core.choices import AuditEvent
 from guanxi.core.models import TrashItem, User
 from guanxi.core.permissions import get_object_type
 from guanxi.core.services.audit import record_audit
+from guanxi.core.services.search import index_record, unindex_record
 from guanxi.core.trash import RETENTION, trash_rule, trashable_model
 
 
@@ -35,6 +36,7 @@ def _hide(obj: Model, *, actor: Any, when: datetime, group: TrashItem | None) ->
         deleted_at=when, deleted_by=actor if getattr(actor, "pk", None) else None
     )
     obj.deleted_at = when  # type: ignore[attr-defined]
+    unindex_record(obj)
     return TrashItem.objects.create(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -88,14 +90,19 @@ def restore_record(*, actor: User, item: TrashItem) -> Model:
     if rule.check_restore:
         rule.check_restore(obj)
     for dependent in item.dependents.all():
-        trashable_model(dependent.object_type).all_objects.filter(  # type: ignore[attr-defined]
-            pk=dependent.object_id
-        ).update(deleted_at=None, deleted_by=None)
+        model = trashable_model(dependent.object_type)
+        model.all_objects.filter(pk=dependent.object_id).update(  # type: ignore[attr-defined]
+            deleted_at=None, deleted_by=None
+        )
+        restored = model._default_manager.filter(pk=dependent.object_id).first()
+        if restored is not None:
+            index_record(restored)
     type(obj).all_objects.filter(pk=obj.pk).update(  # type: ignore[attr-defined]
         deleted_at=None, deleted_by=None
     )
     obj.deleted_at = None  # type: ignore[attr-defined]
     obj.deleted_by = None  # type: ignore[attr-defined]
+    index_record(obj)
     record_audit(
         actor=actor,
         event=AuditEvent.RESTORE,

@@ -22,6 +22,7 @@ from guanxi.core.access import forget_grants
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import Role, User
 from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.search import index_record
 from guanxi.core.services.tokens import revoke_all_tokens
 
 PROFILE_FIELDS = ("full_name", "language", "time_zone", "email_digest")
@@ -77,6 +78,7 @@ def invite_user(
         email=email, full_name=full_name, language=language, is_superuser=is_superuser
     )
     user.roles.set(list(roles))
+    index_record(user)
     record_audit(
         actor=actor,
         event=AuditEvent.CREATE,
@@ -126,6 +128,7 @@ def update_user(
     after = {**snapshot(user, ADMIN_FIELDS), "roles": _roles_snapshot(user)}
     changes = diff(before, after)
     if changes:
+        index_record(user)
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=user, changes=changes)
     return user
 

@@ -114,6 +114,7 @@ PAGES: dict[str, Case] = {
     "core:inbox_badge": Case("GET", LOGGED_IN),
     "core:notification_open": Case("POST", LOGGED_IN, kwargs=own_notification),
     "core:notifications_read_all": Case("POST", LOGGED_IN),
+    "core:search": Case("GET", LOGGED_IN, data={"q": "a"}),
     "core:trash_list": Case("GET", LOGGED_IN),
     "core:trash_restore": Case("POST", LOGGED_IN, kwargs=own_trash_item),
     "core:trash_purge": Case("POST", ADMINS, kwargs=own_trash_item),
@@ -169,6 +170,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/tokens/{token_id}"): Case(
         "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
     ),
+    ("GET", "/api/v1/search"): Case("GET", LOGGED_IN, query=lambda a: {"q": "a"}),
     ("GET", "/api/v1/trash"): Case("GET", LOGGED_IN),
     ("POST", "/api/v1/trash/{item_id}/restore"): Case(
         "POST", LOGGED_IN, kwargs=lambda a: {"item_id": own_trash_item(a)["pk"]}

@@ -1,8 +1,11 @@
 """Template helpers for the shared list pattern: query strings and sortable headers."""
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -30,3 +33,18 @@ def sort_header(context: template.Context, key: str, label: str) -> dict[str, An
         "current_sort": current,
         "next_sort": next_sort,
     }
+
+
+@register.filter
+def highlight(text: Any, query: str) -> SafeString:
+    """``text`` escaped, with each case-insensitive occurrence of ``query`` in ``<mark>``."""
+    value = str(text or "")
+    needle = (query or "").strip()
+    if not needle:
+        return escape(value)
+    parts = re.split(f"({re.escape(needle)})", value, flags=re.IGNORECASE)
+    marked = (
+        f"<mark>{escape(part)}</mark>" if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
+    return mark_safe("".join(marked))  # noqa: S308 - every part is escaped above
