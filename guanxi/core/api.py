@@ -18,6 +18,9 @@ from guanxi.core.schemas import (
     NotificationPage,
     RoleSchema,
     SearchResult,
+    TagIn,
+    TagPatchIn,
+    TagSchema,
     TeamIn,
     TeamPage,
     TeamPatchIn,
@@ -36,12 +39,14 @@ from guanxi.core.selectors import (
     notifications_of,
     roles_visible_to,
     search_audit,
+    tags_visible_to,
     teams_visible_to,
     tokens_of,
     unread_count,
     users_visible_to,
 )
 from guanxi.core.services import notifications as notification_services
+from guanxi.core.services import tags as tag_services
 from guanxi.core.services import teams as team_services
 from guanxi.core.services import tokens as token_services
 from guanxi.core.services import users as user_services
@@ -94,6 +99,33 @@ def search_records(
             {"type": _("Unknown types: %(types)s") % {"types": ", ".join(unknown)}}
         )
     return search(request.user, q, types=type or None, limit=limit)
+
+
+@router.get("/tags", response=list[TagSchema], summary="Every tag, by name")
+def list_tags(request: HttpRequest) -> Any:
+    require(request.user, "core.tag", "view")
+    return list(tags_visible_to(request.user))
+
+
+@router.post("/tags", response={201: TagSchema}, summary="Create a tag")
+def create_tag(request: HttpRequest, payload: TagIn) -> Any:
+    require(request.user, "core.tag", "add")
+    return Status(201, tag_services.create_tag(actor=request.user, **payload.dict()))
+
+
+@router.patch("/tags/{tag_id}", response=TagSchema, summary="Rename or recolour a tag")
+def patch_tag(request: HttpRequest, tag_id: int, payload: TagPatchIn) -> Any:
+    require(request.user, "core.tag", "change")
+    tag = get_for_or_404(tags_visible_to(request.user), request.user, tag_id, "change")
+    return tag_services.update_tag(actor=request.user, tag=tag, **payload.dict(exclude_unset=True))
+
+
+@router.delete("/tags/{tag_id}", response={204: None}, summary="Delete a tag from every record")
+def delete_tag(request: HttpRequest, tag_id: int) -> Any:
+    require(request.user, "core.tag", "delete")
+    tag = get_for_or_404(tags_visible_to(request.user), request.user, tag_id, "delete")
+    tag_services.delete_tag(actor=request.user, tag=tag)
+    return Status(204, None)
 
 
 @router.get("/me", response=UserSchema, summary="The authenticated user")

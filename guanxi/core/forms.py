@@ -76,3 +76,13 @@ class TokenForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty for a token that does not expire."),
     )
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    color = forms.CharField(
+        label=_("Colour"),
+        max_length=7,
+        initial="#e4e7eb",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )

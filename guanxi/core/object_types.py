@@ -39,6 +39,24 @@ def register_all() -> None:
     )
     register(
         ObjectType(
+            key="core.tag",
+            label=_("Tags"),
+            attachable=False,
+            builtin_grants={
+                **EVERYONE_READS,
+                # Anyone who labels records may coin a new label; renaming and deleting
+                # one changes everybody's records, so that is for administrators.
+                **{
+                    code: {Action.VIEW: Scope.ALL, Action.ADD: Scope.ALL}
+                    for code in BUILTIN_ROLES
+                    if code not in ("administrator", "analyst")
+                },
+                "administrator": everything(),
+            },
+        )
+    )
+    register(
+        ObjectType(
             key="core.auditentry",
             label=_("Audit log"),
             attachable=False,

@@ -213,3 +213,19 @@ class SearchResult(Schema):
     subtitle: str
     url: str
     rank: int = Field(description="0 = the title is the query; higher is a weaker match")
+
+
+class TagSchema(Schema):
+    id: int
+    name: str
+    color: str
+
+
+class TagIn(Schema):
+    name: str = Field(min_length=1, max_length=50)
+    color: str = Field(default="#e4e7eb", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class TagPatchIn(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")

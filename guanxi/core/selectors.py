@@ -15,6 +15,7 @@ from guanxi.core.models import (
     AuditEntry,
     Notification,
     Role,
+    Tag,
     Team,
     TrashItem,
     User,
@@ -145,3 +146,7 @@ def get_attachment_for(user: Any, pk: Any, action: str = "view") -> tuple[Attach
 def may_attach(user: Any, parent: Model) -> bool:
     spec = get_object_type(parent._meta.label_lower)
     return spec.attachable and is_permitted(user, parent, "change")
+
+
+def tags_visible_to(user: Any) -> QuerySet[Tag]:
+    return restrict(Tag.objects.all(), user)

@@ -19,6 +19,7 @@ from guanxi.core.models import (
     Attachment,
     AuditEntry,
     Notification,
+    Tag,
     Team,
     TeamMembership,
     TrashItem,
@@ -42,6 +43,7 @@ from guanxi.testing.matrix import (
 from guanxi.testing.users import make_team, make_user
 
 LOGGED_IN = EVERYONE
+TAGGERS = EVERYONE - {"analyst"}
 
 
 def other_user(actor: Any) -> dict[str, Any]:
@@ -73,6 +75,10 @@ def team_attachment(actor: Any) -> dict[str, Any]:
     team = make_team(members=[make_user()])
     upload = SimpleUploadedFile("notes.txt", b"meeting notes", content_type="text/plain")
     return {"pk": add_attachment(actor=make_user(), parent=team, upload=upload).pk}
+
+
+def some_tag(actor: Any) -> dict[str, Any]:
+    return {"pk": Tag.objects.create(name=f"tag-{Tag.objects.count() + 1}").pk}
 
 
 def reset_link(actor: Any) -> dict[str, Any]:
@@ -115,6 +121,9 @@ PAGES: dict[str, Case] = {
     "core:notification_open": Case("POST", LOGGED_IN, kwargs=own_notification),
     "core:notifications_read_all": Case("POST", LOGGED_IN),
     "core:search": Case("GET", LOGGED_IN, data={"q": "a"}),
+    "core:tag_list": Case("POST", TAGGERS, data={"name": "vip-new", "color": "#aabbcc"}),
+    "core:tag_edit": Case("POST", ADMINS, kwargs=some_tag, data={"name": "x", "color": "#aabbcc"}),
+    "core:tag_delete": Case("POST", ADMINS, kwargs=some_tag),
     "core:trash_list": Case("GET", LOGGED_IN),
     "core:trash_restore": Case("POST", LOGGED_IN, kwargs=own_trash_item),
     "core:trash_purge": Case("POST", ADMINS, kwargs=own_trash_item),
@@ -171,6 +180,14 @@ OPERATIONS: dict[tuple[str, str], Case] = {
         "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
     ),
     ("GET", "/api/v1/search"): Case("GET", LOGGED_IN, query=lambda a: {"q": "a"}),
+    ("GET", "/api/v1/tags"): Case("GET", EVERYONE),
+    ("POST", "/api/v1/tags"): Case("POST", TAGGERS, data={"name": "api-tag"}),
+    ("PATCH", "/api/v1/tags/{tag_id}"): Case(
+        "PATCH", ADMINS, kwargs=lambda a: {"tag_id": some_tag(a)["pk"]}, data={"name": "y"}
+    ),
+    ("DELETE", "/api/v1/tags/{tag_id}"): Case(
+        "DELETE", ADMINS, kwargs=lambda a: {"tag_id": some_tag(a)["pk"]}
+    ),
     ("GET", "/api/v1/trash"): Case("GET", LOGGED_IN),
     ("POST", "/api/v1/trash/{item_id}/restore"): Case(
         "POST", LOGGED_IN, kwargs=lambda a: {"item_id": own_trash_item(a)["pk"]}
@@ -226,6 +243,7 @@ def state() -> tuple[Any, ...]:
         TeamMembership.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
         TrashItem.objects.count(),
+        sorted(Tag.objects.values_list("pk", "name", "color")),
         *(module.state() for module in MODULES),
     )
 
