@@ -9,10 +9,13 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.access import can, get_for_or_404
-from guanxi.core.models import Role, User
+from guanxi.core.access import can, get_for_or_404, restrict
+from guanxi.core.models import CustomField, Role, User
 from guanxi.core.schemas import (
     AuditPage,
+    CustomFieldIn,
+    CustomFieldPatchIn,
+    CustomFieldSchema,
     MarkReadIn,
     MarkReadOut,
     NotificationPage,
@@ -45,6 +48,7 @@ from guanxi.core.selectors import (
     unread_count,
     users_visible_to,
 )
+from guanxi.core.services import custom_fields as custom_field_services
 from guanxi.core.services import notifications as notification_services
 from guanxi.core.services import tags as tag_services
 from guanxi.core.services import teams as team_services
@@ -125,6 +129,41 @@ def delete_tag(request: HttpRequest, tag_id: int) -> Any:
     require(request.user, "core.tag", "delete")
     tag = get_for_or_404(tags_visible_to(request.user), request.user, tag_id, "delete")
     tag_services.delete_tag(actor=request.user, tag=tag)
+    return Status(204, None)
+
+
+@router.get("/custom-fields", response=list[CustomFieldSchema], summary="Custom field definitions")
+def list_custom_fields(request: HttpRequest, object_type: str | None = None) -> Any:
+    require(request.user, "core.customfield", "view")
+    queryset = restrict(CustomField.objects.all(), request.user)
+    if object_type:
+        queryset = queryset.filter(object_type=object_type)
+    return list(queryset)
+
+
+@router.post("/custom-fields", response={201: CustomFieldSchema}, summary="Add a custom field")
+def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Any:
+    require(request.user, "core.customfield", "add")
+    field = custom_field_services.create_custom_field(actor=request.user, **payload.dict())
+    return Status(201, field)
+
+
+@router.patch(
+    "/custom-fields/{field_id}", response=CustomFieldSchema, summary="Change a custom field"
+)
+def patch_custom_field(request: HttpRequest, field_id: int, payload: CustomFieldPatchIn) -> Any:
+    require(request.user, "core.customfield", "change")
+    field = get_for_or_404(CustomField.objects.all(), request.user, field_id, "change")
+    return custom_field_services.update_custom_field(
+        actor=request.user, field=field, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.delete("/custom-fields/{field_id}", response={204: None}, summary="Remove a custom field")
+def delete_custom_field(request: HttpRequest, field_id: int) -> Any:
+    require(request.user, "core.customfield", "delete")
+    field = get_for_or_404(CustomField.objects.all(), request.user, field_id, "delete")
+    custom_field_services.delete_custom_field(actor=request.user, field=field)
     return Status(204, None)
 
 

@@ -45,3 +45,16 @@ class AuditEvent(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Login failed")
     DEACTIVATE = "deactivate", _("Deactivated")
     REACTIVATE = "reactivate", _("Reactivated")
+
+
+class FieldType(models.TextChoices):
+    """The kinds of custom field an administrator can add."""
+
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    MONEY = "money", _("Money")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    MULTI_CHOICE = "multi_choice", _("Several choices")
+    BOOLEAN = "boolean", _("Yes / no")
+    USER = "user", _("User")

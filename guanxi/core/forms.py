@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.choices import FieldType
 from guanxi.core.models import Role, Team, User
 
 
@@ -85,4 +86,53 @@ class TagForm(forms.Form):
         max_length=7,
         initial="#e4e7eb",
         widget=forms.TextInput(attrs={"type": "color"}),
+    )
+
+
+class ChoicesField(forms.CharField):
+    """One choice per line."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+    def prepare_value(self, value: object) -> object:
+        return "\n".join(value) if isinstance(value, list) else value
+
+
+class CustomFieldForm(forms.Form):
+    object_type = forms.ChoiceField(label=_("Record type"))
+    label = forms.CharField(label=_("Label"), max_length=100)
+    label_zh = forms.CharField(label=_("Chinese label"), max_length=100, required=False)
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=50,
+        required=False,
+        help_text=_("Used in the API and exports; made from the label when left empty."),
+    )
+    field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
+    choices = ChoicesField(
+        label=_("Choices"), required=False, help_text=_("For choice fields: one per line.")
+    )
+    required = forms.BooleanField(label=_("Required"), required=False)
+    help_text = forms.CharField(label=_("Help text"), max_length=200, required=False)
+
+    def __init__(self, *args: object, types: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["object_type"].choices = types  # type: ignore[attr-defined]
+
+
+class CustomFieldEditForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=100)
+    label_zh = forms.CharField(label=_("Chinese label"), max_length=100, required=False)
+    choices = ChoicesField(
+        label=_("Choices"), required=False, help_text=_("For choice fields: one per line.")
+    )
+    required = forms.BooleanField(label=_("Required"), required=False)
+    help_text = forms.CharField(label=_("Help text"), max_length=200, required=False)
+    position = forms.IntegerField(label=_("Position"), min_value=0)
+    is_active = forms.BooleanField(
+        label=_("Active"), required=False, help_text=_("Inactive fields are hidden everywhere.")
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.choices import Action, AuditEvent, Origin, Scope
+from guanxi.core.choices import Action, AuditEvent, FieldType, Origin, Scope
 
 
 class LiveManager(models.Manager):
@@ -429,3 +429,43 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CustomField(models.Model):
+    """A field an administrator added to an object type, live without a restart.
+
+    Values live in the record's ``custom_fields`` JSON column, keyed by ``key``;
+    ``core.custom_fields`` validates them and builds form fields, columns and filters.
+    """
+
+    object_type = models.CharField(_("record type"), max_length=64)
+    key = models.SlugField(_("key"), max_length=50, help_text=_("Used in the API and exports."))
+    label = models.CharField(_("label"), max_length=100)
+    label_zh = models.CharField(_("Chinese label"), max_length=100, blank=True)
+    field_type = models.CharField(_("type"), max_length=20, choices=FieldType.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["object_type", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "key"], name="unique_custom_field_key")
+        ]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+
+    def __str__(self) -> str:
+        return f"{self.object_type}.{self.key}"
+
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language (Chinese when one is given)."""
+        from django.utils.translation import get_language
+
+        if self.label_zh and (get_language() or "").startswith("zh"):
+            return self.label_zh
+        return self.label

@@ -57,6 +57,14 @@ def register_all() -> None:
     )
     register(
         ObjectType(
+            key="core.customfield",
+            label=_("Custom fields"),
+            attachable=False,
+            builtin_grants={**EVERYONE_READS, "administrator": everything()},
+        )
+    )
+    register(
+        ObjectType(
             key="core.auditentry",
             label=_("Audit log"),
             attachable=False,

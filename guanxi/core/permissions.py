@@ -54,6 +54,7 @@ class ObjectType:
     owner_field: str | None = None  # records without one are all-or-nothing
     team_field: str | None = None
     attachable: bool = True  # files may be attached to its records
+    customizable: bool = False  # administrators may add custom fields to it
     # built-in role code -> {action: scope}
     builtin_grants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 

@@ -229,3 +229,41 @@ class TagIn(Schema):
 class TagPatchIn(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=50)
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class CustomFieldSchema(Schema):
+    id: int
+    object_type: str
+    key: str
+    label: str
+    label_zh: str
+    field_type: str
+    choices: list[str]
+    required: bool
+    help_text: str
+    position: int
+    is_active: bool
+
+
+class CustomFieldIn(Schema):
+    object_type: str = Field(description="e.g. customers.contact")
+    label: str = Field(min_length=1, max_length=100)
+    field_type: str = Field(
+        description="text, number, money, date, choice, multi_choice, boolean or user"
+    )
+    key: str = Field(default="", max_length=50)
+    label_zh: str = Field(default="", max_length=100)
+    choices: list[str] = Field(default_factory=list)
+    required: bool = False
+    help_text: str = Field(default="", max_length=200)
+    position: int | None = Field(default=None, ge=0)
+
+
+class CustomFieldPatchIn(Schema):
+    label: str | None = Field(default=None, min_length=1, max_length=100)
+    label_zh: str | None = Field(default=None, max_length=100)
+    choices: list[str] | None = None
+    required: bool | None = None
+    help_text: str | None = Field(default=None, max_length=200)
+    position: int | None = Field(default=None, ge=0)
+    is_active: bool | None = None

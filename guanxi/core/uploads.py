@@ -6,6 +6,7 @@ browser could run (HTML, SVG, scripts, executables) is refused whatever its name
 
 from __future__ import annotations
 
+import codecs
 from pathlib import PurePath
 
 import filetype
@@ -58,21 +59,24 @@ def sniff_content_type(head: bytes, filename: str) -> str | None:
     return None
 
 
-def _is_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    start = head.lstrip()[:64].lower()
-    if start.startswith((b"<!doctype", b"<html", b"<svg", b"<script", b"<?xml")):
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    # A multi-byte character may be cut at the end of the sniffed head.
+HTML_MARKERS = (b"<html", b"<body", b"<head", b"<script", b"<iframe", b"<svg", b"<!doctype")
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    """Whether ``head`` is text in ``encoding``; a character cut at the end is fine."""
     try:
-        head[:-3].decode("utf-8")
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _is_text(head: bytes) -> bool:
+    """Plain text in UTF-8 or GB18030 (GBK), and nothing a browser would take for markup."""
+    if b"\x00" in head:
+        return False
+    body = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    lowered = head.lower()
+    if body.startswith(b"<") or any(marker in lowered for marker in HTML_MARKERS):
+        return False
+    return _decodes(head, "utf-8") or _decodes(head, "gb18030")

@@ -2,6 +2,7 @@ from django.urls import path
 
 from guanxi.core.views import (
     attachments,
+    custom_fields,
     notifications,
     roles,
     search,
@@ -36,6 +37,17 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("inbox/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
     path("search/", search.search_page, name="search"),
+    path("custom-fields/", custom_fields.custom_field_list, name="custom_field_list"),
+    path(
+        "custom-fields/<int:pk>/edit/",
+        custom_fields.custom_field_edit,
+        name="custom_field_edit",
+    ),
+    path(
+        "custom-fields/<int:pk>/delete/",
+        custom_fields.custom_field_delete,
+        name="custom_field_delete",
+    ),
     path("tags/", tags.tag_list, name="tag_list"),
     path("tags/<int:pk>/edit/", tags.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/delete/", tags.tag_delete, name="tag_delete"),

@@ -1,5 +1,249 @@
-"""API endpoints for accounts and contacts."""
+"""API endpoints for accounts, contacts, their consents and the customer tiers."""
 
-from ninja import Router
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from guanxi.core.access import can
+from guanxi.core.models import Team, User
+from guanxi.customers.models import CustomerTier
+from guanxi.customers.object_types import ACCOUNT, CONTACT, TIER
+from guanxi.customers.schemas import (
+    AccountDetailSchema,
+    AccountIn,
+    AccountPage,
+    AccountPatchIn,
+    ConsentIn,
+    ConsentSchema,
+    ConsentsOut,
+    ContactDetailSchema,
+    ContactIn,
+    ContactPage,
+    ContactPatchIn,
+    TierSchema,
+)
+from guanxi.customers.selectors import (
+    account_choices,
+    accounts_visible_to,
+    active_tiers,
+    consents_of,
+    contacts_visible_to,
+    current_consents,
+    filter_accounts,
+    filter_contacts,
+    get_account_for,
+    get_contact_for,
+    search_accounts,
+    search_contacts,
+)
+from guanxi.customers.services import accounts as account_services
+from guanxi.customers.services import contacts as contact_services
+from guanxi.integrations.api.pagination import keyset_page
 
 router = Router(tags=["customers"])
+
+SORTS = ("pk", "name_pinyin", "created_at", "updated_at")
+
+
+def require(user: Any, object_type: str, action: str) -> None:
+    if not can(user, object_type, action):
+        raise PermissionDenied
+
+
+def _resolve(data: dict[str, Any], user: Any) -> dict[str, Any]:
+    """Turn the ids and codes of a request body into records, naming any bad field."""
+    errors: dict[str, str] = {}
+    if "owner" in data:
+        owner = User.objects.filter(pk=data["owner"]).first() if data["owner"] else None
+        if owner is None:
+            errors["owner"] = _("No such user.") if data["owner"] else _("Choose an owner.")
+        data["owner"] = owner
+    if "team" in data and data["team"] is not None:
+        data["team"] = Team.objects.filter(pk=data["team"]).first()
+        if data["team"] is None:
+            errors["team"] = _("No such team.")
+    if "tier" in data and data["tier"] is not None:
+        data["tier"] = CustomerTier.objects.filter(code=data["tier"]).first()
+        if data["tier"] is None:
+            errors["tier"] = _("No such tier.")
+    if "parent" in data and data["parent"] is not None:
+        data["parent"] = account_choices(user).filter(pk=data["parent"]).first()
+        if data["parent"] is None:
+            errors["parent"] = _("No such account.")
+    for index, row in enumerate(data.get("accounts") or []):
+        row["account"] = account_choices(user).filter(pk=row["account"]).first()
+        if row["account"] is None:
+            errors[f"accounts.{index}.account"] = _("No such account.")
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _create_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    """Fields left out of a create body take the service's defaults."""
+    if data.get("owner") is None:
+        data.pop("owner", None)
+    if data.get("team") is None:
+        data.pop("team", None)
+    return data
+
+
+@router.get("/tiers", response=list[TierSchema], summary="Customer tiers in use")
+def list_tiers(request: HttpRequest) -> Any:
+    require(request.user, TIER, "view")
+    return list(active_tiers())
+
+
+@router.get("/accounts", response=AccountPage, summary="List accounts")
+def list_accounts(
+    request: HttpRequest,
+    q: str = "",
+    owner_id: int | None = None,
+    tier: str = "",
+    province: str = "",
+    industry: str = "",
+    sort: str = "name_pinyin",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Any:
+    require(request.user, ACCOUNT, "view")
+    queryset = filter_accounts(
+        accounts_visible_to(request.user),
+        owner_id=owner_id,
+        tier=tier,
+        province=province,
+        industry=industry,
+    )
+    items, next_cursor = keyset_page(
+        search_accounts(queryset, q),
+        cursor=cursor,
+        limit=limit,
+        sort=sort.replace("id", "pk"),
+        allowed=SORTS,
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/accounts/{account_id}", response=AccountDetailSchema, summary="One account")
+def get_account(request: HttpRequest, account_id: int) -> Any:
+    require(request.user, ACCOUNT, "view")
+    return get_account_for(request.user, account_id)
+
+
+@router.post("/accounts", response={201: AccountDetailSchema}, summary="Create an account")
+def create_account(request: HttpRequest, payload: AccountIn) -> Any:
+    require(request.user, ACCOUNT, "add")
+    data = _resolve(_create_kwargs(payload.dict()), request.user)
+    account = account_services.create_account(actor=request.user, **data)
+    return Status(201, get_account_for(request.user, account.pk))
+
+
+@router.patch("/accounts/{account_id}", response=AccountDetailSchema, summary="Change an account")
+def patch_account(request: HttpRequest, account_id: int, payload: AccountPatchIn) -> Any:
+    require(request.user, ACCOUNT, "change")
+    account = get_account_for(request.user, account_id, "change")
+    data = _resolve(payload.dict(exclude_unset=True), request.user)
+    account_services.update_account(actor=request.user, account=account, **data)
+    return get_account_for(request.user, account.pk)
+
+
+@router.delete("/accounts/{account_id}", response={204: None}, summary="Move to the trash")
+def delete_account(request: HttpRequest, account_id: int) -> Any:
+    require(request.user, ACCOUNT, "delete")
+    account = get_account_for(request.user, account_id, "delete")
+    account_services.delete_account(actor=request.user, account=account)
+    return Status(204, None)
+
+
+@router.get("/contacts", response=ContactPage, summary="List contacts")
+def list_contacts(
+    request: HttpRequest,
+    q: str = "",
+    owner_id: int | None = None,
+    tier: str = "",
+    province: str = "",
+    account_id: int | None = None,
+    sort: str = "name_pinyin",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Any:
+    require(request.user, CONTACT, "view")
+    queryset = filter_contacts(
+        contacts_visible_to(request.user),
+        owner_id=owner_id,
+        tier=tier,
+        province=province,
+        account_id=account_id,
+    )
+    items, next_cursor = keyset_page(
+        search_contacts(queryset, q),
+        cursor=cursor,
+        limit=limit,
+        sort=sort.replace("id", "pk"),
+        allowed=SORTS,
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/contacts/{contact_id}", response=ContactDetailSchema, summary="One contact")
+def get_contact(request: HttpRequest, contact_id: int) -> Any:
+    require(request.user, CONTACT, "view")
+    return get_contact_for(request.user, contact_id)
+
+
+@router.post(
+    "/contacts",
+    response={201: ContactDetailSchema},
+    summary="Create a contact with phones, emails, addresses and accounts",
+)
+def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
+    require(request.user, CONTACT, "add")
+    data = _resolve(_create_kwargs(payload.dict()), request.user)
+    contact = contact_services.create_contact(actor=request.user, **data)
+    return Status(201, get_contact_for(request.user, contact.pk))
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response=ContactDetailSchema,
+    summary="Change a contact (lists given replace the whole list)",
+)
+def patch_contact(request: HttpRequest, contact_id: int, payload: ContactPatchIn) -> Any:
+    require(request.user, CONTACT, "change")
+    contact = get_contact_for(request.user, contact_id, "change")
+    data = _resolve(payload.dict(exclude_unset=True), request.user)
+    contact_services.update_contact(actor=request.user, contact=contact, **data)
+    return get_contact_for(request.user, contact.pk)
+
+
+@router.delete("/contacts/{contact_id}", response={204: None}, summary="Move to the trash")
+def delete_contact(request: HttpRequest, contact_id: int) -> Any:
+    require(request.user, CONTACT, "delete")
+    contact = get_contact_for(request.user, contact_id, "delete")
+    contact_services.delete_contact(actor=request.user, contact=contact)
+    return Status(204, None)
+
+
+@router.get("/contacts/{contact_id}/consents", response=ConsentsOut, summary="A contact's consents")
+def list_consents(request: HttpRequest, contact_id: int) -> Any:
+    require(request.user, CONTACT, "view")
+    contact = get_contact_for(request.user, contact_id)
+    current = [c for c in current_consents(contact).values() if c is not None]
+    return {"current": current, "history": list(consents_of(contact))}
+
+
+@router.post(
+    "/contacts/{contact_id}/consents",
+    response={201: ConsentSchema},
+    summary="Record a consent decision for one channel",
+)
+def create_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Any:
+    require(request.user, CONTACT, "change")
+    contact = get_contact_for(request.user, contact_id, "change")
+    consent = contact_services.record_consent(actor=request.user, contact=contact, **payload.dict())
+    return Status(201, consent)

@@ -6,3 +6,9 @@ class CustomersConfig(AppConfig):
     name = "guanxi.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from guanxi.customers import object_types
+
+        # Built-in roles pick these grants up after the next ``migrate`` (core syncs them).
+        object_types.register_all()

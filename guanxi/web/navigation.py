@@ -22,6 +22,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "web:home"),
+    NavItem(_("Accounts"), "customers:account_list", object_type="customers.account"),
+    NavItem(_("Contacts"), "customers:contact_list", object_type="customers.contact"),
     NavItem(_("Users"), "core:user_list", object_type="core.user"),
     NavItem(_("Teams"), "core:team_list", object_type="core.team"),
     NavItem(_("Roles"), "core:role_list", object_type="core.role"),

@@ -30,11 +30,17 @@ def _owner_of(obj: Model) -> Any:
     return getattr(obj, owner_field, None) if owner_field else None
 
 
-def _hide(obj: Model, *, actor: Any, when: datetime, group: TrashItem | None) -> TrashItem:
+def _hide(
+    obj: Model, *, actor: Any, when: datetime, group: TrashItem | None
+) -> TrashItem | None:
+    """Trash one record; None if it already was (a conditional UPDATE, so two requests
+    deleting the same record at once cannot both succeed)."""
     model = type(obj)
-    model.all_objects.filter(pk=obj.pk).update(  # type: ignore[attr-defined]
-        deleted_at=when, deleted_by=actor if getattr(actor, "pk", None) else None
-    )
+    hidden = model.all_objects.filter(  # type: ignore[attr-defined]
+        pk=obj.pk, deleted_at__isnull=True
+    ).update(deleted_at=when, deleted_by=actor if getattr(actor, "pk", None) else None)
+    if not hidden:
+        return None
     obj.deleted_at = when  # type: ignore[attr-defined]
     unindex_record(obj)
     return TrashItem.objects.create(
@@ -52,22 +58,23 @@ def _hide(obj: Model, *, actor: Any, when: datetime, group: TrashItem | None) ->
 @transaction.atomic
 def trash_record(*, actor: Any, obj: Model) -> TrashItem:
     """Move a record (and its declared dependents) to the trash; audited as a deletion."""
-    if getattr(obj, "deleted_at", None) is not None:
-        raise ValidationError({"record": _("This record is already in the trash.")})
     rule = trash_rule(obj._meta.label_lower)
     now = timezone.now()
     item = _hide(obj, actor=actor, when=now, group=None)
+    if item is None:
+        raise ValidationError({"record": _("This record is already in the trash.")})
     dependents = list(rule.dependents(obj)) if rule.dependents else []
-    for dependent in dependents:
-        if getattr(dependent, "deleted_at", None) is None:
-            _hide(dependent, actor=actor, when=now, group=item)
+    trashed = sum(
+        _hide(dependent, actor=actor, when=now, group=item) is not None
+        for dependent in dependents
+    )
     record_audit(
         actor=actor,
         event=AuditEvent.DELETE,
         obj=obj,
         changes={
             "deleted_at": [None, now.isoformat()],
-            **({"trashed_with_it": [0, len(dependents)]} if dependents else {}),
+            **({"trashed_with_it": [0, trashed]} if trashed else {}),
         },
     )
     return item

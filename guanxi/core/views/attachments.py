@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -44,7 +44,7 @@ def _back(request: HttpRequest, parent: Model) -> HttpResponse:
 def attachment_upload(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     parent = get_record_for(request.user, object_type, object_id, "view")
     if not may_attach(request.user, parent):
-        get_record_for(request.user, object_type, object_id, "change")  # 404 if not allowed
+        raise PermissionDenied
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))

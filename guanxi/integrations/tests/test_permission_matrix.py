@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from guanxi.core.models import (
     Attachment,
+    CustomField,
     AuditEntry,
     Notification,
     Tag,
@@ -81,6 +82,16 @@ def some_tag(actor: Any) -> dict[str, Any]:
     return {"pk": Tag.objects.create(name=f"tag-{Tag.objects.count() + 1}").pk}
 
 
+def some_custom_field(actor: Any) -> dict[str, Any]:
+    field = CustomField.objects.create(
+        object_type="customers.contact",
+        key=f"f{CustomField.objects.count() + 1}",
+        label="Field",
+        field_type="text",
+    )
+    return {"pk": field.pk}
+
+
 def reset_link(actor: Any) -> dict[str, Any]:
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -121,6 +132,15 @@ PAGES: dict[str, Case] = {
     "core:notification_open": Case("POST", LOGGED_IN, kwargs=own_notification),
     "core:notifications_read_all": Case("POST", LOGGED_IN),
     "core:search": Case("GET", LOGGED_IN, data={"q": "a"}),
+    "core:custom_field_list": Case(
+        "POST",
+        ADMINS,
+        data={"object_type": "customers.contact", "label": "Shoe size", "field_type": "number"},
+    ),
+    "core:custom_field_edit": Case(
+        "POST", ADMINS, kwargs=some_custom_field, data={"label": "Renamed", "position": 1}
+    ),
+    "core:custom_field_delete": Case("POST", ADMINS, kwargs=some_custom_field),
     "core:tag_list": Case("POST", TAGGERS, data={"name": "vip-new", "color": "#aabbcc"}),
     "core:tag_edit": Case("POST", ADMINS, kwargs=some_tag, data={"name": "x", "color": "#aabbcc"}),
     "core:tag_delete": Case("POST", ADMINS, kwargs=some_tag),
@@ -180,6 +200,21 @@ OPERATIONS: dict[tuple[str, str], Case] = {
         "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
     ),
     ("GET", "/api/v1/search"): Case("GET", LOGGED_IN, query=lambda a: {"q": "a"}),
+    ("GET", "/api/v1/custom-fields"): Case("GET", EVERYONE),
+    ("POST", "/api/v1/custom-fields"): Case(
+        "POST",
+        ADMINS,
+        data={"object_type": "customers.contact", "label": "Shoe size", "field_type": "number"},
+    ),
+    ("PATCH", "/api/v1/custom-fields/{field_id}"): Case(
+        "PATCH",
+        ADMINS,
+        kwargs=lambda a: {"field_id": some_custom_field(a)["pk"]},
+        data={"label": "Renamed"},
+    ),
+    ("DELETE", "/api/v1/custom-fields/{field_id}"): Case(
+        "DELETE", ADMINS, kwargs=lambda a: {"field_id": some_custom_field(a)["pk"]}
+    ),
     ("GET", "/api/v1/tags"): Case("GET", EVERYONE),
     ("POST", "/api/v1/tags"): Case("POST", TAGGERS, data={"name": "api-tag"}),
     ("PATCH", "/api/v1/tags/{tag_id}"): Case(
@@ -244,6 +279,7 @@ def state() -> tuple[Any, ...]:
         Notification.objects.filter(read_at__isnull=True).count(),
         TrashItem.objects.count(),
         sorted(Tag.objects.values_list("pk", "name", "color")),
+        sorted(CustomField.objects.values_list("pk", "label", "is_active")),
         *(module.state() for module in MODULES),
     )
 

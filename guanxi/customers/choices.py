@@ -1,0 +1,83 @@
+"""Choice lists of the customers module."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Industry(models.TextChoices):
+    AGRICULTURE = "agriculture", _("Agriculture")
+    CONSTRUCTION = "construction", _("Construction and real estate")
+    EDUCATION = "education", _("Education")
+    ENERGY = "energy", _("Energy and utilities")
+    FINANCE = "finance", _("Finance and insurance")
+    GOVERNMENT = "government", _("Government and non-profit")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    HOSPITALITY = "hospitality", _("Hospitality and travel")
+    LOGISTICS = "logistics", _("Logistics and transport")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    MEDIA = "media", _("Media and entertainment")
+    PROFESSIONAL = "professional", _("Professional services")
+    RETAIL = "retail", _("Retail and e-commerce")
+    TECHNOLOGY = "technology", _("Technology and telecoms")
+    WHOLESALE = "wholesale", _("Wholesale and distribution")
+    OTHER = "other", _("Other")
+
+
+class CompanySize(models.TextChoices):
+    """Employee-count bands."""
+
+    MICRO = "1-9", _("1–9 employees")
+    SMALL = "10-49", _("10–49 employees")
+    MEDIUM = "50-249", _("50–249 employees")
+    LARGE = "250-999", _("250–999 employees")
+    ENTERPRISE = "1000+", _("1,000 or more employees")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+
+
+class PreferredLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    CHINESE = "zh-hans", _("Simplified Chinese")
+
+
+class Channel(models.TextChoices):
+    """Ways to reach a contact: their preferred one, and consent per channel."""
+
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    WECHAT = "wechat", _("WeChat")
+    SMS = "sms", _("SMS")
+    MAIL = "mail", _("Post")
+
+
+class ContactPointKind(models.TextChoices):
+    """The kind of a phone number or email address."""
+
+    WORK = "work", _("Work")
+    MOBILE = "mobile", _("Mobile")
+    HOME = "home", _("Home")
+    OTHER = "other", _("Other")
+
+
+class AddressKind(models.TextChoices):
+    OFFICE = "office", _("Office")
+    BILLING = "billing", _("Billing")
+    SHIPPING = "shipping", _("Shipping")
+    HOME = "home", _("Home")
+    OTHER = "other", _("Other")
+
+
+class ConsentStatus(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentSource(models.TextChoices):
+    FORM = "form", _("Web form")
+    IMPORT = "import", _("Import")
+    MANUAL = "manual", _("Entered by staff")
+    API = "api", _("API")

@@ -1,0 +1,24 @@
+"""Customer records: tiers, accounts, contacts and what hangs off them."""
+
+from guanxi.customers.models.accounts import Account
+from guanxi.customers.models.addresses import Address
+from guanxi.customers.models.contacts import (
+    AccountContact,
+    Consent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+)
+from guanxi.customers.models.tiers import BUILTIN_TIER_NAMES, CustomerTier
+
+__all__ = [
+    "BUILTIN_TIER_NAMES",
+    "Account",
+    "AccountContact",
+    "Address",
+    "Consent",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "CustomerTier",
+]

@@ -1,0 +1,219 @@
+"""API schemas for accounts, contacts, tiers and consents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class TierSchema(Schema):
+    code: str
+    name: str = Field(validation_alias="display_name")
+    rank: int
+
+
+class UserRef(Schema):
+    id: int
+    full_name: str
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class AccountRef(Schema):
+    id: int
+    name: str
+
+
+class AddressSchema(Schema):
+    kind: str = "office"
+    country: str = "CN"
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    postcode: str = ""
+    is_primary: bool = False
+
+
+class AccountSchema(Schema):
+    id: int
+    name: str
+    name_pinyin: str
+    name_initials: str
+    parent: AccountRef | None = Field(validation_alias="visible_parent")
+    industry: str
+    size: str
+    website: str
+    tier: TierSchema | None
+    country: str
+    province: str
+    city: str
+    owner: UserRef
+    team: TeamRef | None
+    description: str
+    primary_contact_id: int | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_primary_contact_id(obj: Any) -> int | None:
+        links = getattr(obj, "primary_links", None)
+        return links[0].contact_id if links else None
+
+
+class AccountDetailSchema(AccountSchema):
+    addresses: list[AddressSchema]
+
+
+class AccountPage(Schema):
+    items: list[AccountSchema]
+    next_cursor: str | None
+
+
+class AccountIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    parent: int | None = Field(default=None, description="Parent account id")
+    industry: str = ""
+    size: str = ""
+    website: str = ""
+    tier: str | None = Field(default=None, description="Tier code, e.g. vip")
+    country: str = "CN"
+    province: str = Field(default="", description="Province code or name")
+    city: str = ""
+    owner: int | None = Field(default=None, description="User id; default: you")
+    team: int | None = Field(default=None, description="Team id; default: the owner's first")
+    description: str = ""
+    addresses: list[AddressSchema] = Field(default_factory=list)
+
+
+class AccountPatchIn(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    parent: int | None = None
+    industry: str | None = None
+    size: str | None = None
+    website: str | None = None
+    tier: str | None = None
+    country: str | None = None
+    province: str | None = None
+    city: str | None = None
+    owner: int | None = None
+    team: int | None = None
+    description: str | None = None
+    addresses: list[AddressSchema] | None = None
+
+
+class PointSchema(Schema):
+    kind: str = ""
+    value: str
+    is_primary: bool = False
+
+
+class LinkSchema(Schema):
+    account: AccountRef
+    role: str
+    is_primary: bool
+    is_current: bool
+
+
+class LinkIn(Schema):
+    account: int = Field(description="Account id")
+    role: str = ""
+    is_primary: bool = False
+    is_current: bool = True
+
+
+class ContactSchema(Schema):
+    id: int
+    family_name: str
+    given_name: str
+    full_name: str
+    name_pinyin: str
+    name_initials: str
+    title: str
+    birthday: date | None
+    gender: str
+    preferred_language: str
+    preferred_channel: str
+    tier: TierSchema | None
+    owner: UserRef
+    team: TeamRef | None
+    description: str
+    phones: list[PointSchema]
+    emails: list[PointSchema]
+    accounts: list[LinkSchema] = Field(validation_alias="live_links")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactDetailSchema(ContactSchema):
+    addresses: list[AddressSchema]
+
+
+class ContactPage(Schema):
+    items: list[ContactSchema]
+    next_cursor: str | None
+
+
+class ContactIn(Schema):
+    family_name: str = Field(min_length=1, max_length=100)
+    given_name: str = ""
+    title: str = ""
+    birthday: date | None = None
+    gender: str = ""
+    preferred_language: str = ""
+    preferred_channel: str = ""
+    tier: str | None = Field(default=None, description="Tier code, e.g. vip")
+    owner: int | None = Field(default=None, description="User id; default: you")
+    team: int | None = Field(default=None, description="Team id; default: the owner's first")
+    description: str = ""
+    phones: list[PointSchema] = Field(default_factory=list)
+    emails: list[PointSchema] = Field(default_factory=list)
+    addresses: list[AddressSchema] = Field(default_factory=list)
+    accounts: list[LinkIn] = Field(default_factory=list)
+
+
+class ContactPatchIn(Schema):
+    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    given_name: str | None = None
+    title: str | None = None
+    birthday: date | None = None
+    gender: str | None = None
+    preferred_language: str | None = None
+    preferred_channel: str | None = None
+    tier: str | None = None
+    owner: int | None = None
+    team: int | None = None
+    description: str | None = None
+    phones: list[PointSchema] | None = None
+    emails: list[PointSchema] | None = None
+    addresses: list[AddressSchema] | None = None
+    accounts: list[LinkIn] | None = None
+
+
+class ConsentSchema(Schema):
+    id: int
+    channel: str
+    status: str
+    source: str
+    wording: str
+    recorded_at: datetime
+    recorded_by_id: int | None
+
+
+class ConsentIn(Schema):
+    channel: str
+    status: str
+    source: str = "api"
+    wording: str = ""
+    recorded_at: datetime | None = None
+
+
+class ConsentsOut(Schema):
+    current: list[ConsentSchema] = Field(description="The latest decision per channel")
+    history: list[ConsentSchema] = Field(description="Every decision, newest first")

@@ -1,0 +1,218 @@
+"""Reads of customer records, always narrowed to what the user may see.
+
+Each selector carries the ``select_related`` / ``prefetch_related`` its pages and
+endpoints need, so a list costs the same number of queries however long it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
+
+from guanxi.core.access import get_for_or_404, restrict
+from guanxi.customers.choices import Channel
+from guanxi.customers.models import (
+    Account,
+    AccountContact,
+    Address,
+    Consent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    CustomerTier,
+)
+from guanxi.lib import companies
+
+
+def _primary_links() -> Prefetch:
+    """Each account's live primary contact, with their phones and emails."""
+    return Prefetch(
+        "contact_links",
+        queryset=AccountContact.objects.filter(
+            is_primary=True, contact__deleted_at__isnull=True
+        ).select_related("contact"),
+        to_attr="primary_links",
+    )
+
+
+def accounts_visible_to(user: Any, action: str = "view") -> QuerySet[Account]:
+    return (
+        restrict(Account.objects.all(), user, action)
+        .select_related("owner", "team", "tier", "parent")
+        .prefetch_related(_primary_links())
+    )
+
+
+def contacts_visible_to(user: Any, action: str = "view") -> QuerySet[Contact]:
+    return (
+        restrict(Contact.objects.all(), user, action)
+        .select_related("owner", "team", "tier")
+        .prefetch_related(
+            "phones",
+            "emails",
+            Prefetch(
+                "account_links",
+                queryset=AccountContact.objects.filter(
+                    account__deleted_at__isnull=True
+                ).select_related("account"),
+                to_attr="live_links",
+            ),
+        )
+    )
+
+
+def get_account_for(user: Any, pk: Any, action: str = "view") -> Account:
+    """The account if the user may ``action`` it; 404 for missing and forbidden alike."""
+    return get_for_or_404(accounts_visible_to(user, action), user, pk, action)
+
+
+def get_contact_for(user: Any, pk: Any, action: str = "view") -> Contact:
+    """The contact if the user may ``action`` it; 404 for missing and forbidden alike."""
+    return get_for_or_404(contacts_visible_to(user, action), user, pk, action)
+
+
+def active_tiers() -> QuerySet[CustomerTier]:
+    return CustomerTier.objects.filter(is_active=True)
+
+
+def _compact(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def search_accounts(queryset: QuerySet[Account], text: str) -> QuerySet[Account]:
+    """Accounts whose name, pinyin (with or without spaces), initials, name without its
+    legal suffix or website mention ``text``."""
+    text = text.strip()
+    if not text:
+        return queryset
+    key = companies.normalize_company(text)
+    condition = (
+        Q(name__icontains=text)
+        | Q(name_pinyin__icontains=text)
+        | Q(pinyin_compact__icontains=_compact(text))
+        | Q(name_initials__istartswith=_compact(text))
+        | Q(website__icontains=text)
+    )
+    if key:
+        condition |= Q(name_key__icontains=key)
+    return queryset.alias(pinyin_compact=Replace("name_pinyin", Value(" "), Value(""))).filter(
+        condition
+    )
+
+
+def search_contacts(queryset: QuerySet[Contact], text: str) -> QuerySet[Contact]:
+    """Contacts whose name, pinyin, initials, phone digits or email mention ``text``."""
+    text = text.strip()
+    if not text:
+        return queryset
+    condition = (
+        Q(full_name__icontains=text)
+        | Q(family_name__icontains=text)
+        | Q(given_name__icontains=text)
+        | Q(name_pinyin__icontains=text)
+        | Q(pinyin_compact__icontains=_compact(text))
+        | Q(name_initials__istartswith=_compact(text))
+        | Q(pk__in=ContactEmail.objects.filter(value__icontains=text).values("contact_id"))
+    )
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 3:
+        condition |= Q(
+            pk__in=ContactPhone.objects.filter(value__contains=digits).values("contact_id")
+        )
+    return queryset.alias(pinyin_compact=Replace("name_pinyin", Value(" "), Value(""))).filter(
+        condition
+    )
+
+
+def filter_accounts(
+    queryset: QuerySet[Account],
+    *,
+    owner_id: Any = None,
+    tier: str = "",
+    province: str = "",
+    industry: str = "",
+) -> QuerySet[Account]:
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    if tier:
+        queryset = queryset.filter(tier__code=tier)
+    if province:
+        queryset = queryset.filter(province=province)
+    if industry:
+        queryset = queryset.filter(industry=industry)
+    return queryset
+
+
+def filter_contacts(
+    queryset: QuerySet[Contact],
+    *,
+    owner_id: Any = None,
+    tier: str = "",
+    province: str = "",
+    account_id: Any = None,
+) -> QuerySet[Contact]:
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    if tier:
+        queryset = queryset.filter(tier__code=tier)
+    if province:
+        queryset = queryset.filter(
+            pk__in=Address.objects.filter(province=province).values("contact_id")
+        )
+    if account_id:
+        queryset = queryset.filter(
+            pk__in=AccountContact.objects.filter(account_id=account_id).values("contact_id")
+        )
+    return queryset
+
+
+def primary_contact_of(account: Account) -> Contact | None:
+    """The account's one named person (from the selector's prefetch when present)."""
+    links = getattr(account, "primary_links", None)
+    if links is None:
+        links = list(
+            AccountContact.objects.filter(
+                account=account, is_primary=True, contact__deleted_at__isnull=True
+            ).select_related("contact")
+        )
+    return links[0].contact if links else None
+
+
+def account_contacts(user: Any, account: Account) -> QuerySet[AccountContact]:
+    """The account's people the user may see: current first, primary on top."""
+    visible = restrict(Contact.objects.all(), user, "view").values("pk")
+    return (
+        AccountContact.objects.filter(account=account, contact__in=visible)
+        .select_related("contact")
+        .prefetch_related("contact__phones", "contact__emails")
+        .order_by("-is_primary", "-is_current", "contact__name_pinyin", "pk")
+    )
+
+
+def subsidiaries_of(user: Any, account: Account) -> QuerySet[Account]:
+    return accounts_visible_to(user).filter(parent=account)
+
+
+def current_consents(contact: Contact) -> dict[str, Consent | None]:
+    """The latest consent per channel (None where nothing was ever recorded)."""
+    current: dict[str, Consent | None] = dict.fromkeys(Channel.values)
+    for consent in Consent.objects.filter(contact=contact).select_related("recorded_by"):
+        if current[consent.channel] is None:  # rows come newest first
+            current[consent.channel] = consent
+    return current
+
+
+def consents_of(contact: Contact) -> QuerySet[Consent]:
+    """Every consent decision of the contact, newest first."""
+    return Consent.objects.filter(contact=contact).select_related("recorded_by")
+
+
+def account_choices(user: Any, action: str = "view") -> QuerySet[Account]:
+    """Accounts for a form's drop-down: only what the user may see, names only."""
+    return (
+        restrict(Account.objects.all(), user, action)
+        .only("pk", "name")
+        .order_by("name_pinyin", "pk")
+    )

@@ -1,0 +1,1 @@
+"""The only code that changes customer records: atomic, audited, keyword-only."""
