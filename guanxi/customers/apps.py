@@ -8,7 +8,8 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from guanxi.customers import object_types
+        from guanxi.customers import object_types, tasks, timeline_sources  # noqa: F401
 
         # Built-in roles pick these grants up after the next ``migrate`` (core syncs them).
         object_types.register_all()
+        timeline_sources.register()

@@ -81,3 +81,26 @@ class ConsentSource(models.TextChoices):
     IMPORT = "import", _("Import")
     MANUAL = "manual", _("Entered by staff")
     API = "api", _("API")
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    TASK = "task", _("Task")
+
+
+class Direction(models.TextChoices):
+    """Of a call or an email: who reached out."""
+
+    INBOUND = "inbound", _("Inbound")
+    OUTBOUND = "outbound", _("Outbound")
+
+
+class TaskStatus(models.TextChoices):
+    """Tasks and planned meetings are open until done or cancelled; logged touchpoints are done."""
+
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -9,6 +9,7 @@ from guanxi.core.trash import TrashRule, register_trashable
 ACCOUNT = "customers.account"
 CONTACT = "customers.contact"
 TIER = "customers.customertier"
+ACTIVITY = "customers.activity"
 
 V, A, C, D, E = Action.VIEW, Action.ADD, Action.CHANGE, Action.DELETE, Action.EXPORT
 
@@ -20,6 +21,18 @@ CUSTOMER_GRANTS: dict[str, dict[str, str]] = {
     "marketer": {V: Scope.ALL, E: Scope.ALL},
     "service_manager": {V: Scope.ALL, C: Scope.TEAM},
     "service_agent": {V: Scope.ALL},
+    "analyst": {V: Scope.ALL, E: Scope.ALL},
+}
+
+# Everyone who deals with customers logs what they said and did; reading is wider,
+# since a customer's timeline shows every activity about them to whoever sees them.
+ACTIVITY_GRANTS = {
+    "administrator": everything(),
+    "sales_manager": everything(Scope.TEAM),
+    "sales_rep": {V: Scope.OWN, A: Scope.OWN, C: Scope.OWN, D: Scope.OWN, E: Scope.OWN},
+    "marketer": {V: Scope.OWN, A: Scope.OWN, C: Scope.OWN, D: Scope.OWN},
+    "service_manager": everything(Scope.TEAM),
+    "service_agent": {V: Scope.OWN, A: Scope.OWN, C: Scope.OWN, D: Scope.OWN},
     "analyst": {V: Scope.ALL, E: Scope.ALL},
 }
 
@@ -48,6 +61,25 @@ def register_all() -> None:
     tier_grants: dict[str, dict[str, str]] = {code: read_only() for code in BUILTIN_ROLES}
     tier_grants["administrator"] = everything()
     register(ObjectType(key=TIER, label=_("Customer tiers"), builtin_grants=tier_grants))
+    register(
+        ObjectType(
+            key=ACTIVITY,
+            label=_("Activities"),
+            owner_field="owner",
+            team_field="team",
+            customizable=True,
+            builtin_grants=ACTIVITY_GRANTS,
+        )
+    )
+    register_trashable(
+        TrashRule(
+            key=ACTIVITY,
+            related=_(
+                "Only the activity: the accounts and contacts it was about are unchanged; it "
+                "leaves their timelines until restored."
+            ),
+        )
+    )
     register_trashable(
         TrashRule(
             key=ACCOUNT,

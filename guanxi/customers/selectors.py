@@ -6,16 +6,19 @@ endpoints need, so a list costs the same number of queries however long it is.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
+from django.http import Http404
 
-from guanxi.core.access import get_for_or_404, restrict
-from guanxi.customers.choices import Channel
+from guanxi.core.access import get_for_or_404, is_permitted, restrict
+from guanxi.customers.choices import ActivityKind, Channel, TaskStatus
 from guanxi.customers.models import (
     Account,
     AccountContact,
+    Activity,
     Address,
     Consent,
     Contact,
@@ -215,4 +218,83 @@ def account_choices(user: Any, action: str = "view") -> QuerySet[Account]:
         restrict(Account.objects.all(), user, action)
         .only("pk", "name")
         .order_by("name_pinyin", "pk")
+    )
+
+
+# --- Activities and the timeline -------------------------------------------------------
+
+
+def activities_visible_to(user: Any, action: str = "view") -> QuerySet[Activity]:
+    """Activities the user may ``action`` through the activity grants (lists, My day)."""
+    return restrict(Activity.objects.all(), user, action).select_related(
+        "owner", "assignee", "team"
+    )
+
+
+def get_activity_for(user: Any, pk: Any, action: str = "view") -> Activity:
+    """An activity the user may ``action``. Anyone who may see a customer it concerns may
+    also read it (the customer's timeline shows it to them); changes need the grant."""
+    if action == "view":
+        try:
+            activity = Activity.objects.select_related("owner", "assignee", "team").get(pk=pk)
+        except (Activity.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+        if is_permitted(user, activity, "view") or _concerns_visible_customer(user, activity):
+            return activity
+        raise Http404
+    return get_for_or_404(activities_visible_to(user, action), user, pk, action)
+
+
+def _concerns_visible_customer(user: Any, activity: Activity) -> bool:
+    accounts = restrict(Account.objects.all(), user).filter(activities=activity)
+    contacts = restrict(Contact.objects.all(), user).filter(activities=activity)
+    return accounts.exists() or contacts.exists()
+
+
+def activities_about(subject: Account | Contact) -> QuerySet[Activity]:
+    """Every live activity on a customer: for an account, also those on its contacts."""
+    if isinstance(subject, Account):
+        on_account = Activity.accounts.through.objects.filter(account=subject)
+        contact_ids = AccountContact.objects.filter(account=subject).values("contact_id")
+        on_contacts = Activity.contacts.through.objects.filter(contact_id__in=contact_ids)
+        return Activity.objects.filter(
+            Q(pk__in=on_account.values("activity_id")) | Q(pk__in=on_contacts.values("activity_id"))
+        )
+    on_contact = Activity.contacts.through.objects.filter(contact=subject)
+    return Activity.objects.filter(pk__in=on_contact.values("activity_id"))
+
+
+def agenda_of(user: Any, day: date, tz: Any) -> dict[str, list[Activity]]:
+    """My day: open tasks due today or overdue, and today's meetings, for ``user``."""
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = start + timedelta(days=1)
+    mine = (
+        Activity.objects.filter(Q(assignee=user) | Q(assignee__isnull=True, owner=user))
+        .select_related("owner", "assignee")
+        .prefetch_related("accounts", "contacts")
+    )
+    tasks = mine.filter(kind=ActivityKind.TASK, status=TaskStatus.OPEN)
+    return {
+        "overdue": list(tasks.filter(at__lt=start).order_by("at", "pk")),
+        "today": list(tasks.filter(at__gte=start, at__lt=end).order_by("at", "pk")),
+        "meetings": list(
+            mine.filter(kind=ActivityKind.MEETING, at__gte=start, at__lt=end)
+            .exclude(status=TaskStatus.CANCELLED)
+            .order_by("at", "pk")
+        ),
+    }
+
+
+def calendar_of(users: Any, start: datetime, end: datetime) -> QuerySet[Activity]:
+    """Meetings and tasks of some users between two instants, for the calendar."""
+    return (
+        Activity.objects.filter(
+            Q(assignee__in=users) | Q(assignee__isnull=True, owner__in=users),
+            kind__in=[ActivityKind.MEETING, ActivityKind.TASK],
+            at__gte=start,
+            at__lt=end,
+        )
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("owner", "assignee")
+        .order_by("at", "pk")
     )

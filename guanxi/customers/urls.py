@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.customers.views import accounts, contacts
+from guanxi.customers.views import accounts, activities, contacts
 
 app_name = "customers"
 
@@ -27,4 +27,16 @@ urlpatterns = [
         name="contact_unlink_account",
     ),
     path("contacts/<int:pk>/consents/", contacts.contact_consent, name="contact_consent"),
+    path("accounts/<int:pk>/timeline/", activities.account_timeline, name="account_timeline"),
+    path("contacts/<int:pk>/timeline/", activities.contact_timeline, name="contact_timeline"),
+    path("activities/", activities.activity_list, name="activity_list"),
+    path("activities/new/", activities.activity_create, name="activity_create"),
+    path("activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/done/", activities.activity_toggle, name="activity_toggle"),
+    path("activities/<int:pk>/delete/", activities.activity_delete, name="activity_delete"),
+    path("activities/<int:pk>/calendar.ics", activities.activity_ics, name="activity_ics"),
+    path("my-day/", activities.my_day, name="my_day"),
+    path("calendar/", activities.calendar, name="calendar"),
+    path("calendar/meetings.ics", activities.calendar_ics, name="calendar_ics"),
 ]

@@ -1,6 +1,7 @@
 """Customer records: tiers, accounts, contacts and what hangs off them."""
 
 from guanxi.customers.models.accounts import Account
+from guanxi.customers.models.activities import Activity
 from guanxi.customers.models.addresses import Address
 from guanxi.customers.models.contacts import (
     AccountContact,
@@ -15,6 +16,7 @@ __all__ = [
     "BUILTIN_TIER_NAMES",
     "Account",
     "AccountContact",
+    "Activity",
     "Address",
     "Consent",
     "Contact",

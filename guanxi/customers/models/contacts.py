@@ -63,6 +63,8 @@ class Contact(Trashable):
         verbose_name=_("team"),
     )
     description = models.TextField(_("description"), blank=True)
+    tags = models.ManyToManyField("core.Tag", blank=True, related_name="+", verbose_name=_("tags"))
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -35,6 +35,7 @@ from guanxi.customers.selectors import (
 )
 from guanxi.customers.services.accounts import create_account, delete_account, update_account
 from guanxi.customers.services.contacts import set_primary_contact
+from guanxi.customers.views.activities import timeline_panel
 from guanxi.customers.views.common import Rows, add_errors, row_initial
 from guanxi.lib import regions
 from guanxi.lib.listing import list_page
@@ -123,6 +124,9 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_contact": can(request.user, CONTACT, "add"),
         "history": audit_for_object(request.user, ACCOUNT, account.pk)[:50],
         **attachment_panel(request.user, account),
+        **timeline_panel(
+            request, account, reverse("customers:account_timeline", args=[account.pk])
+        ),
     }
     return render(request, "customers/account_detail.html", context)
 

@@ -47,6 +47,7 @@ from guanxi.customers.services.contacts import (
     update_contact,
 )
 from guanxi.customers.views.accounts import ADDRESS_FIELDS
+from guanxi.customers.views.activities import timeline_panel
 from guanxi.customers.views.common import Rows, add_errors, row_initial
 from guanxi.lib import regions
 from guanxi.lib.listing import list_page
@@ -100,6 +101,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent_form": ConsentForm() if may_change else None,
         "history": audit_for_object(request.user, CONTACT, contact.pk)[:50],
         **attachment_panel(request.user, contact),
+        **timeline_panel(
+            request, contact, reverse("customers:contact_timeline", args=[contact.pk])
+        ),
     }
     return render(request, "customers/contact_detail.html", context)
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from guanxi.core.api import router as platform_router
 from guanxi.core.api_files import router as files_router
 from guanxi.customers.api import router as customers_router
+from guanxi.customers.api_activities import router as activities_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
 
@@ -25,3 +26,4 @@ install_error_handlers(api)
 api.add_router("", platform_router)
 api.add_router("", files_router)
 api.add_router("", customers_router)
+api.add_router("", activities_router)

@@ -30,6 +30,7 @@ from guanxi.core.services.attachments import add_attachment
 from guanxi.core.services.tokens import create_token
 from guanxi.core.services.trash import trash_record
 from guanxi.customers.tests import matrix_rows as customers_rows
+from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.testing.matrix import (
     ADMINS,
@@ -258,7 +259,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
 
 
 # Each module contributes its own rows and the state its refused calls must not touch.
-MODULES = (customers_rows,)
+MODULES = (customers_rows, activities_rows)
 for _module in MODULES:
     PAGES.update(_module.PAGES)
     OPERATIONS.update(_module.OPERATIONS)
