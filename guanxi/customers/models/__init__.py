@@ -3,6 +3,7 @@
 from guanxi.customers.models.accounts import Account
 from guanxi.customers.models.activities import Activity
 from guanxi.customers.models.addresses import Address
+from guanxi.customers.models.email_templates import EmailTemplate
 from guanxi.customers.models.contacts import (
     AccountContact,
     Consent,
@@ -22,5 +23,6 @@ __all__ = [
     "Contact",
     "ContactEmail",
     "ContactPhone",
+    "EmailTemplate",
     "CustomerTier",
 ]

@@ -340,16 +340,19 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 continue
             activity = Activity.objects.select_related("assignee", "owner").get(pk=activity_id)
             recipient = activity.assignee or activity.owner
-            notify(
-                recipients=[recipient],
-                kind="activity.reminder",
-                title=lambda a=activity: _("Reminder: %(subject)s") % {"subject": a.subject},
-                body=lambda a=activity: (
-                    _("Due %(when)s.")
-                    % {"when": timezone.localtime(a.at).strftime("%Y-%m-%d %H:%M")}
-                ),
-                url=reverse("customers:activity_detail", args=[activity.pk]),
-                obj=activity,
-            )
+            with timezone.override(recipient.time_zone):  # "due 14:00" in their own time
+                _remind(activity, recipient)
             sent += 1
     return sent
+
+
+def _remind(activity: Activity, recipient: User) -> None:
+    when = timezone.localtime(activity.at).strftime("%Y-%m-%d %H:%M")
+    notify(
+        recipients=[recipient],
+        kind="activity.reminder",
+        title=lambda: _("Reminder: %(subject)s") % {"subject": activity.subject},
+        body=lambda: _("Due %(when)s.") % {"when": when},
+        url=reverse("customers:activity_detail", args=[activity.pk]),
+        obj=activity,
+    )

@@ -57,6 +57,12 @@ def timeline_panel(request: HttpRequest, subject: Model, url: str) -> dict[str, 
         "quick_accounts": [subject.pk] if isinstance(subject, Account) else [],
         "quick_contacts": [subject.pk] if isinstance(subject, Contact) else [],
         "can_log": can(request.user, ACTIVITY, "add"),
+        "email_url": reverse(
+            "customers:account_email"
+            if isinstance(subject, Account)
+            else "customers:contact_email",
+            args=[subject.pk],
+        ),
     }
 
 
