@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from guanxi.core.access import can, get_for_or_404, restrict
-from guanxi.core.models import CustomField, Role, User
+from guanxi.core.models import CustomField, Role, Team, User
 from guanxi.core.schemas import (
     AuditPage,
     CustomFieldIn,
@@ -20,6 +20,8 @@ from guanxi.core.schemas import (
     MarkReadOut,
     NotificationPage,
     RoleSchema,
+    SavedViewIn,
+    SavedViewSchema,
     SearchResult,
     TagIn,
     TagPatchIn,
@@ -39,8 +41,10 @@ from guanxi.core.schemas import (
 from guanxi.core.search import search, searchables
 from guanxi.core.selectors import (
     audit_visible_to,
+    get_own_view,
     notifications_of,
     roles_visible_to,
+    saved_views_for,
     search_audit,
     tags_visible_to,
     teams_visible_to,
@@ -50,6 +54,7 @@ from guanxi.core.selectors import (
 )
 from guanxi.core.services import custom_fields as custom_field_services
 from guanxi.core.services import notifications as notification_services
+from guanxi.core.services import saved_views as saved_view_services
 from guanxi.core.services import tags as tag_services
 from guanxi.core.services import teams as team_services
 from guanxi.core.services import tokens as token_services
@@ -164,6 +169,48 @@ def delete_custom_field(request: HttpRequest, field_id: int) -> Any:
     require(request.user, "core.customfield", "delete")
     field = get_for_or_404(CustomField.objects.all(), request.user, field_id, "delete")
     custom_field_services.delete_custom_field(actor=request.user, field=field)
+    return Status(204, None)
+
+
+@router.get(
+    "/saved-views",
+    response=list[SavedViewSchema],
+    summary="Your saved views of a list, and those shared with your teams",
+)
+def list_saved_views(request: HttpRequest, object_type: str) -> Any:
+    return list(saved_views_for(request.user, object_type))
+
+
+@router.post(
+    "/saved-views",
+    response={201: SavedViewSchema},
+    summary="Save a view (overwrites your view of the same name)",
+)
+def create_saved_view(request: HttpRequest, payload: SavedViewIn) -> Any:
+    if not can(request.user, payload.object_type, "view"):
+        raise PermissionDenied
+    team = None
+    if payload.team_id is not None:
+        team = Team.objects.filter(pk=payload.team_id).first()
+        if team is None:
+            raise ValidationError({"team_id": _("This team does not exist.")})
+    view = saved_view_services.save_view(
+        actor=request.user,
+        object_type=payload.object_type,
+        name=payload.name,
+        query=payload.query,
+        columns=payload.columns,
+        team=team,
+    )
+    return Status(201, view)
+
+
+@router.delete(
+    "/saved-views/{view_id}", response={204: None}, summary="Delete one of your saved views"
+)
+def delete_saved_view(request: HttpRequest, view_id: int) -> Any:
+    view = get_own_view(request.user, view_id)
+    saved_view_services.delete_view(actor=request.user, view=view)
     return Status(204, None)
 
 

@@ -469,3 +469,41 @@ class CustomField(models.Model):
         if self.label_zh and (get_language() or "").startswith("zh"):
             return self.label_zh
         return self.label
+
+
+class SavedView(models.Model):
+    """A list's filters, sort and columns saved under a name; private, or shared with a
+    team (its members see it too)."""
+
+    object_type = models.CharField(_("record type"), max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("owner"),
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("shared with"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "object_type", "name"], name="unique_saved_view_name"
+            )
+        ]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name

@@ -267,3 +267,21 @@ class CustomFieldPatchIn(Schema):
     help_text: str | None = Field(default=None, max_length=200)
     position: int | None = Field(default=None, ge=0)
     is_active: bool | None = None
+
+
+class SavedViewSchema(Schema):
+    id: int
+    object_type: str
+    name: str
+    query: str = Field(description="the list's query string (filters and sort)")
+    columns: list[str]
+    owner_id: int
+    team_id: int | None
+
+
+class SavedViewIn(Schema):
+    object_type: str
+    name: str = Field(min_length=1, max_length=100)
+    query: str = ""
+    columns: list[str] = Field(default_factory=list)
+    team_id: int | None = Field(default=None, description="share with this team")

@@ -15,6 +15,7 @@ from guanxi.core.models import (
     AuditEntry,
     Notification,
     Role,
+    SavedView,
     Tag,
     Team,
     TrashItem,
@@ -150,3 +151,23 @@ def may_attach(user: Any, parent: Model) -> bool:
 
 def tags_visible_to(user: Any) -> QuerySet[Tag]:
     return restrict(Tag.objects.all(), user)
+
+
+def saved_views_for(user: Any, object_type: str) -> QuerySet[SavedView]:
+    """The user's own views of a list and those shared with one of their live teams."""
+    if not getattr(user, "is_authenticated", False):
+        return SavedView.objects.none()
+    shared = Q(team__memberships__user=user, team__deleted_at__isnull=True)
+    return (
+        SavedView.objects.filter(Q(owner=user) | shared, object_type=object_type)
+        .select_related("owner", "team")
+        .distinct()
+    )
+
+
+def get_own_view(user: Any, pk: Any) -> SavedView:
+    """One of the user's own saved views (only the owner deletes a view); 404 otherwise."""
+    view = SavedView.objects.filter(owner=user, pk=pk).first() if str(pk).isdigit() else None
+    if view is None:
+        raise Http404
+    return view

@@ -5,6 +5,7 @@ from guanxi.core.views import (
     custom_fields,
     notifications,
     roles,
+    saved_views,
     search,
     tags,
     teams,
@@ -37,6 +38,8 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("inbox/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
     path("search/", search.search_page, name="search"),
+    path("views/save/", saved_views.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("custom-fields/", custom_fields.custom_field_list, name="custom_field_list"),
     path(
         "custom-fields/<int:pk>/edit/",

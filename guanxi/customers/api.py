@@ -7,17 +7,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from guanxi.core.access import can
+from guanxi.core.custom_fields import PREFIX
 from guanxi.core.models import Team, User
-from guanxi.customers.models import CustomerTier
+from guanxi.customers.models import Account, Contact, CustomerTier
 from guanxi.customers.object_types import ACCOUNT, CONTACT, TIER
 from guanxi.customers.schemas import (
     AccountDetailSchema,
     AccountIn,
     AccountPage,
     AccountPatchIn,
+    BulkIn,
+    BulkOut,
     ConsentIn,
     ConsentSchema,
     ConsentsOut,
@@ -38,16 +41,20 @@ from guanxi.customers.selectors import (
     filter_contacts,
     get_account_for,
     get_contact_for,
+    records_for_bulk,
     search_accounts,
     search_contacts,
 )
 from guanxi.customers.services import accounts as account_services
 from guanxi.customers.services import contacts as contact_services
+from guanxi.customers.services.bulk import bulk_change
 from guanxi.integrations.api.pagination import keyset_page
 
 router = Router(tags=["customers"])
 
 SORTS = ("pk", "name_pinyin", "created_at", "updated_at")
+# What a bulk action needs on every record it touches.
+BULK_NEEDS = {"assign": "change", "tag": "change", "untag": "change", "delete": "delete"}
 
 
 def require(user: Any, object_type: str, action: str) -> None:
@@ -84,6 +91,32 @@ def _resolve(data: dict[str, Any], user: Any) -> dict[str, Any]:
     return data
 
 
+def _custom_filters(request: HttpRequest) -> dict[str, str]:
+    """``cf_<key>`` query parameters (custom fields come and go, so they are not declared)."""
+    return {key: str(value) for key, value in request.GET.items() if key.startswith(PREFIX)}
+
+
+def _bulk(request: HttpRequest, object_type: str, model: Any, payload: BulkIn) -> dict[str, int]:
+    needed = BULK_NEEDS[payload.action]
+    require(request.user, object_type, needed)
+    if payload.action == "assign":
+        require(request.user, object_type, "assign")
+    owner = None
+    if payload.action == "assign":
+        owner = User.objects.filter(pk=payload.owner_id).first() if payload.owner_id else None
+        if owner is None:
+            raise ValidationError({"owner_id": _("No such user.")})
+    records = records_for_bulk(request.user, model, payload.ids, needed)
+    changed = bulk_change(
+        actor=request.user,
+        records=records,
+        action=payload.action,
+        owner=owner,
+        tag=payload.tag or "",
+    )
+    return {"changed": changed}
+
+
 def _create_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     """Fields left out of a create body take the service's defaults."""
     if data.get("owner") is None:
@@ -107,10 +140,12 @@ def list_accounts(
     tier: str = "",
     province: str = "",
     industry: str = "",
+    tag: list[str] = Query([], description="Repeat for records with all these tags"),  # noqa: B008
     sort: str = "name_pinyin",
     cursor: str | None = None,
     limit: int = 50,
 ) -> Any:
+    """Custom fields filter as ``cf_<key>=value`` query parameters."""
     require(request.user, ACCOUNT, "view")
     queryset = filter_accounts(
         accounts_visible_to(request.user),
@@ -118,6 +153,8 @@ def list_accounts(
         tier=tier,
         province=province,
         industry=industry,
+        tags=tag,
+        custom=_custom_filters(request),
     )
     items, next_cursor = keyset_page(
         search_accounts(queryset, q),
@@ -127,6 +164,15 @@ def list_accounts(
         allowed=SORTS,
     )
     return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post(
+    "/accounts/bulk",
+    response=BulkOut,
+    summary="Assign, tag, untag or trash many accounts at once (all or nothing)",
+)
+def bulk_accounts(request: HttpRequest, payload: BulkIn) -> Any:
+    return _bulk(request, ACCOUNT, Account, payload)
 
 
 @router.get("/accounts/{account_id}", response=AccountDetailSchema, summary="One account")
@@ -168,10 +214,12 @@ def list_contacts(
     tier: str = "",
     province: str = "",
     account_id: int | None = None,
+    tag: list[str] = Query([], description="Repeat for records with all these tags"),  # noqa: B008
     sort: str = "name_pinyin",
     cursor: str | None = None,
     limit: int = 50,
 ) -> Any:
+    """Custom fields filter as ``cf_<key>=value`` query parameters."""
     require(request.user, CONTACT, "view")
     queryset = filter_contacts(
         contacts_visible_to(request.user),
@@ -179,6 +227,8 @@ def list_contacts(
         tier=tier,
         province=province,
         account_id=account_id,
+        tags=tag,
+        custom=_custom_filters(request),
     )
     items, next_cursor = keyset_page(
         search_contacts(queryset, q),
@@ -188,6 +238,15 @@ def list_contacts(
         allowed=SORTS,
     )
     return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post(
+    "/contacts/bulk",
+    response=BulkOut,
+    summary="Assign, tag, untag or trash many contacts at once (all or nothing)",
+)
+def bulk_contacts(request: HttpRequest, payload: BulkIn) -> Any:
+    return _bulk(request, CONTACT, Contact, payload)
 
 
 @router.get("/contacts/{contact_id}", response=ContactDetailSchema, summary="One contact")

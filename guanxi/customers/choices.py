@@ -104,3 +104,38 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class ContactRelation(models.TextChoices):
+    """How one person relates to another (read: <from> is <kind> <to>)."""
+
+    REFERRED_BY = "referred_by", _("was referred by")
+    REPORTS_TO = "reports_to", _("reports to")
+    FAMILY = "family", _("is family of")
+    FRIEND = "friend", _("is a friend of")
+    ASSISTANT_OF = "assistant_of", _("is the assistant of")
+
+
+class AccountRelation(models.TextChoices):
+    """How one company relates to another (read: <from> is <kind> <to>)."""
+
+    PARTNER = "partner", _("is a partner of")
+    COMPETITOR = "competitor", _("is a competitor of")
+    SUPPLIER = "supplier", _("is a supplier of")
+    RESELLER = "reseller", _("is a reseller of")
+    CUSTOMER = "customer", _("is a customer of")
+
+
+# What the relation reads as from the other end.
+INVERSE_RELATION = {
+    "referred_by": _("referred"),
+    "reports_to": _("manages"),
+    "family": _("is family of"),
+    "friend": _("is a friend of"),
+    "assistant_of": _("has as assistant"),
+    "partner": _("is a partner of"),
+    "competitor": _("is a competitor of"),
+    "supplier": _("is a customer of"),
+    "reseller": _("has as reseller"),
+    "customer": _("is a supplier of"),
+}

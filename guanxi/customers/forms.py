@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.access import can
+from guanxi.core.custom_fields import add_form_fields
 from guanxi.core.models import Team, User
 from guanxi.customers.choices import (
     AddressKind,
@@ -22,6 +23,7 @@ from guanxi.customers.choices import (
     PreferredLanguage,
 )
 from guanxi.customers.models import Account, Contact
+from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.customers.selectors import account_choices, active_tiers
 from guanxi.lib import regions
 
@@ -35,6 +37,19 @@ def province_field(**kwargs: Any) -> forms.ChoiceField:
         choices=lambda: BLANK + regions.province_choices(get_language() or "en"),
         **kwargs,
     )
+
+
+def tags_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Tags"),
+        max_length=1000,
+        required=False,
+        help_text=_("Separate tags with commas, for example: VIP, 展会 2025."),
+    )
+
+
+def tags_text(record: Account | Contact) -> str:
+    return ", ".join(tag.name for tag in record.tags.all())
 
 
 class OwnershipMixin:
@@ -79,6 +94,7 @@ class AccountForm(OwnershipMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    tags = tags_field()
 
     def __init__(self, *args: Any, user: Any, account: Account | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -87,6 +103,8 @@ class AccountForm(OwnershipMixin, forms.Form):
             parents = parents.exclude(pk=account.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         self.add_ownership_fields(user)
+        # The administrator's fields, read now: a field added a second ago is here.
+        add_form_fields(self, ACCOUNT, account.custom_fields if account is not None else None)
 
     @staticmethod
     def initial_for(account: Account) -> dict[str, Any]:
@@ -103,6 +121,7 @@ class AccountForm(OwnershipMixin, forms.Form):
             "description": account.description,
             "owner": account.owner_id,
             "team": account.team_id,
+            "tags": tags_text(account),
         }
 
 
@@ -131,10 +150,19 @@ class ContactForm(OwnershipMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    tags = tags_field()
 
-    def __init__(self, *args: Any, user: Any, with_account: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        with_account: bool = False,
+        contact: Contact | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.add_ownership_fields(user)
+        add_form_fields(self, CONTACT, contact.custom_fields if contact is not None else None)
         if with_account:
             self.fields["account"] = forms.ModelChoiceField(
                 label=_("Works at"), queryset=account_choices(user), required=False
@@ -160,6 +188,7 @@ class ContactForm(OwnershipMixin, forms.Form):
             "description": contact.description,
             "owner": contact.owner_id,
             "team": contact.team_id,
+            "tags": tags_text(contact),
         }
 
 
@@ -230,3 +259,28 @@ class ConsentForm(forms.Form):
         required=False,
         help_text=_("The exact text the contact agreed to."),
     )
+
+
+class BulkForm(forms.Form):
+    """The bulk bar of the account and contact lists; ids come as repeated ``ids``."""
+
+    action = forms.ChoiceField(
+        label=_("With the selected"),
+        choices=[
+            ("tag", _("Add a tag")),
+            ("untag", _("Remove a tag")),
+            ("assign", _("Give to another owner")),
+            ("delete", _("Move to the trash")),
+        ],
+    )
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the selectors decide which the user may change.
+        posted = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(value, value) for value in posted]  # type: ignore[attr-defined]

@@ -1,15 +1,18 @@
 """The customers module's object types, built-in grants and trash rules."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.choices import Action, Scope
 from guanxi.core.permissions import BUILTIN_ROLES, ObjectType, everything, read_only, register
+from guanxi.core.search import Searchable, register_searchable
 from guanxi.core.trash import TrashRule, register_trashable
 
 ACCOUNT = "customers.account"
 CONTACT = "customers.contact"
 TIER = "customers.customertier"
 ACTIVITY = "customers.activity"
+EMAIL_TEMPLATE = "customers.emailtemplate"
 
 V, A, C, D, E = Action.VIEW, Action.ADD, Action.CHANGE, Action.DELETE, Action.EXPORT
 
@@ -38,6 +41,7 @@ ACTIVITY_GRANTS = {
 
 
 def register_all() -> None:
+    register_search()
     register(
         ObjectType(
             key=ACCOUNT,
@@ -71,6 +75,20 @@ def register_all() -> None:
             builtin_grants=ACTIVITY_GRANTS,
         )
     )
+    register(
+        ObjectType(
+            key=EMAIL_TEMPLATE,
+            label=_("Email templates"),
+            attachable=False,
+            builtin_grants={
+                **{code: read_only() for code in BUILTIN_ROLES},
+                "administrator": everything(),
+                "sales_manager": everything(),
+                "marketer": everything(),
+                "service_manager": everything(),
+            },
+        )
+    )
     register_trashable(
         TrashRule(
             key=ACTIVITY,
@@ -96,5 +114,27 @@ def register_all() -> None:
                 "Nothing else is deleted: the accounts they work at are kept; their phones, "
                 "emails, addresses and consents come back with them."
             ),
+        )
+    )
+
+
+def register_search() -> None:
+    """Accounts and contacts in the global search box (documents: ``customers.search``)."""
+    from guanxi.customers.search import account_document, contact_document
+
+    register_searchable(
+        Searchable(
+            key=ACCOUNT,
+            label=_("Accounts"),
+            document=account_document,
+            url=lambda pk: reverse("customers:account_detail", args=[pk]),
+        )
+    )
+    register_searchable(
+        Searchable(
+            key=CONTACT,
+            label=_("Contacts"),
+            document=contact_document,
+            url=lambda pk: reverse("customers:contact_detail", args=[pk]),
         )
     )

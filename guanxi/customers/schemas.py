@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -57,9 +57,15 @@ class AccountSchema(Schema):
     owner: UserRef
     team: TeamRef | None
     description: str
+    tags: list[str] = Field(description="Tag names")
+    custom_fields: dict[str, Any] = Field(description="Custom field values by key")
     primary_contact_id: int | None = None
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
 
     @staticmethod
     def resolve_primary_contact_id(obj: Any) -> int | None:
@@ -90,6 +96,8 @@ class AccountIn(Schema):
     team: int | None = Field(default=None, description="Team id; default: the owner's first")
     description: str = ""
     addresses: list[AddressSchema] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, description="Tag names")
+    custom_fields: dict[str, Any] = Field(default_factory=dict, description="Values by key")
 
 
 class AccountPatchIn(Schema):
@@ -106,6 +114,10 @@ class AccountPatchIn(Schema):
     team: int | None = None
     description: str | None = None
     addresses: list[AddressSchema] | None = None
+    tags: list[str] | None = Field(default=None, description="Replaces the tags")
+    custom_fields: dict[str, Any] | None = Field(
+        default=None, description="Changes only the keys given; null or '' clears one"
+    )
 
 
 class PointSchema(Schema):
@@ -147,8 +159,14 @@ class ContactSchema(Schema):
     phones: list[PointSchema]
     emails: list[PointSchema]
     accounts: list[LinkSchema] = Field(validation_alias="live_links")
+    tags: list[str] = Field(description="Tag names")
+    custom_fields: dict[str, Any] = Field(description="Custom field values by key")
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
 
 
 class ContactDetailSchema(ContactSchema):
@@ -176,6 +194,8 @@ class ContactIn(Schema):
     emails: list[PointSchema] = Field(default_factory=list)
     addresses: list[AddressSchema] = Field(default_factory=list)
     accounts: list[LinkIn] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, description="Tag names")
+    custom_fields: dict[str, Any] = Field(default_factory=dict, description="Values by key")
 
 
 class ContactPatchIn(Schema):
@@ -194,6 +214,10 @@ class ContactPatchIn(Schema):
     emails: list[PointSchema] | None = None
     addresses: list[AddressSchema] | None = None
     accounts: list[LinkIn] | None = None
+    tags: list[str] | None = Field(default=None, description="Replaces the tags")
+    custom_fields: dict[str, Any] | None = Field(
+        default=None, description="Changes only the keys given; null or '' clears one"
+    )
 
 
 class ConsentSchema(Schema):
@@ -217,3 +241,14 @@ class ConsentIn(Schema):
 class ConsentsOut(Schema):
     current: list[ConsentSchema] = Field(description="The latest decision per channel")
     history: list[ConsentSchema] = Field(description="Every decision, newest first")
+
+
+class BulkIn(Schema):
+    ids: list[int] = Field(description="Ids of the records; all must be yours to change")
+    action: Literal["assign", "tag", "untag", "delete"]
+    owner_id: int | None = Field(default=None, description="assign: the new owner")
+    tag: str | None = Field(default=None, description="tag / untag: the tag name")
+
+
+class BulkOut(Schema):
+    changed: int = Field(description="How many records changed")

@@ -6,15 +6,26 @@ endpoints need, so a list costs the same number of queries however long it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import custom_fields
 from guanxi.core.access import get_for_or_404, is_permitted, restrict
-from guanxi.customers.choices import ActivityKind, Channel, TaskStatus
+from guanxi.customers.choices import (
+    INVERSE_RELATION,
+    AccountRelation,
+    ActivityKind,
+    Channel,
+    ContactRelation,
+    TaskStatus,
+)
 from guanxi.customers.models import (
     Account,
     AccountContact,
@@ -25,7 +36,9 @@ from guanxi.customers.models import (
     ContactEmail,
     ContactPhone,
     CustomerTier,
+    Relationship,
 )
+from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.lib import companies
 
 
@@ -44,7 +57,7 @@ def accounts_visible_to(user: Any, action: str = "view") -> QuerySet[Account]:
     return (
         restrict(Account.objects.all(), user, action)
         .select_related("owner", "team", "tier", "parent")
-        .prefetch_related(_primary_links())
+        .prefetch_related(_primary_links(), "tags")
     )
 
 
@@ -55,6 +68,7 @@ def contacts_visible_to(user: Any, action: str = "view") -> QuerySet[Contact]:
         .prefetch_related(
             "phones",
             "emails",
+            "tags",
             Prefetch(
                 "account_links",
                 queryset=AccountContact.objects.filter(
@@ -129,6 +143,33 @@ def search_contacts(queryset: QuerySet[Contact], text: str) -> QuerySet[Contact]
     )
 
 
+def records_for_bulk(
+    user: Any, model: type[Account | Contact], ids: Iterable[Any], action: str
+) -> list[Any]:
+    """Every record of ``ids`` the user may ``action``, in id order; 404 if any id is
+    missing or forbidden, so a forged id stops the whole bulk action."""
+    try:
+        wanted = {int(pk) for pk in ids}
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    visible = accounts_visible_to if model is Account else contacts_visible_to
+    records = list(visible(user, action).filter(pk__in=wanted).order_by("pk"))
+    if len(records) != len(wanted):
+        raise Http404
+    return records
+
+
+def _with_tags(queryset: QuerySet[Any], tags: Iterable[str]) -> QuerySet[Any]:
+    """Records carrying every one of the tag names (case-insensitive)."""
+    through = queryset.model.tags.through
+    column = f"{queryset.model._meta.model_name}_id"
+    for name in {" ".join(str(t).split()).lower() for t in tags} - {""}:
+        queryset = queryset.filter(
+            pk__in=through.objects.filter(tag__name__iexact=name).values(column)
+        )
+    return queryset
+
+
 def filter_accounts(
     queryset: QuerySet[Account],
     *,
@@ -136,7 +177,11 @@ def filter_accounts(
     tier: str = "",
     province: str = "",
     industry: str = "",
+    tags: Iterable[str] = (),
+    custom: Mapping[str, Any] | None = None,
 ) -> QuerySet[Account]:
+    """Narrow a list by owner, tier, province, industry, tags (all of them) and custom
+    fields (``cf_<key>`` entries of ``custom``; a bad value raises ValidationError)."""
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
     if tier:
@@ -145,6 +190,9 @@ def filter_accounts(
         queryset = queryset.filter(province=province)
     if industry:
         queryset = queryset.filter(industry=industry)
+    queryset = _with_tags(queryset, tags)
+    if custom:
+        queryset = custom_fields.filter_queryset(queryset, ACCOUNT, custom)
     return queryset
 
 
@@ -155,7 +203,11 @@ def filter_contacts(
     tier: str = "",
     province: str = "",
     account_id: Any = None,
+    tags: Iterable[str] = (),
+    custom: Mapping[str, Any] | None = None,
 ) -> QuerySet[Contact]:
+    """Narrow a list by owner, tier, province, account, tags (all of them) and custom
+    fields (``cf_<key>`` entries of ``custom``; a bad value raises ValidationError)."""
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
     if tier:
@@ -168,6 +220,9 @@ def filter_contacts(
         queryset = queryset.filter(
             pk__in=AccountContact.objects.filter(account_id=account_id).values("contact_id")
         )
+    queryset = _with_tags(queryset, tags)
+    if custom:
+        queryset = custom_fields.filter_queryset(queryset, CONTACT, custom)
     return queryset
 
 
@@ -298,3 +353,82 @@ def calendar_of(users: Any, start: datetime, end: datetime) -> QuerySet[Activity
         .select_related("owner", "assignee")
         .order_by("at", "pk")
     )
+
+
+# --- Relationships -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Related:
+    """One line of a record's relationships, read from that record's side."""
+
+    label: str
+    other: Any  # an Account or a Contact
+    note: str = ""
+    relationship: Relationship | None = None  # None: who-works-where and group links
+
+
+def relationships_of(user: Any, subject: Account | Contact) -> list[Related]:
+    """Every relationship of a record with records the user may see, both directions,
+    including group/subsidiary and who works (or worked) where."""
+    rows: list[Related] = []
+    labels = dict(ContactRelation.choices) | dict(AccountRelation.choices)
+    if isinstance(subject, Account):
+        visible_accounts = restrict(Account.objects.all(), user)
+        visible_contacts = restrict(Contact.objects.all(), user)
+        if subject.parent_id and visible_accounts.filter(pk=subject.parent_id).exists():
+            rows.append(Related(str(_("is a subsidiary of")), subject.parent))
+        for child in visible_accounts.filter(parent=subject):
+            rows.append(Related(str(_("is the parent of")), child))
+        links = AccountContact.objects.filter(
+            account=subject, contact__in=visible_contacts
+        ).select_related("contact")
+        for link in links:
+            label = _("employs") if link.is_current else _("formerly employed")
+            rows.append(Related(str(label), link.contact, link.role))
+        outgoing = Relationship.objects.filter(
+            from_account=subject, to_account__in=visible_accounts
+        ).select_related("to_account")
+        incoming = Relationship.objects.filter(
+            to_account=subject, from_account__in=visible_accounts
+        ).select_related("from_account")
+        rows += [Related(str(labels[r.kind]), r.to_account, r.note, r) for r in outgoing]
+        rows += [
+            Related(str(INVERSE_RELATION[r.kind]), r.from_account, r.note, r) for r in incoming
+        ]
+        return rows
+    visible_accounts = restrict(Account.objects.all(), user)
+    visible_contacts = restrict(Contact.objects.all(), user)
+    links = AccountContact.objects.filter(
+        contact=subject, account__in=visible_accounts
+    ).select_related("account")
+    for link in links:
+        label = _("works at") if link.is_current else _("formerly worked at")
+        rows.append(Related(str(label), link.account, link.role))
+    outgoing = Relationship.objects.filter(
+        from_contact=subject, to_contact__in=visible_contacts
+    ).select_related("to_contact")
+    incoming = Relationship.objects.filter(
+        to_contact=subject, from_contact__in=visible_contacts
+    ).select_related("from_contact")
+    rows += [Related(str(labels[r.kind]), r.to_contact, r.note, r) for r in outgoing]
+    rows += [Related(str(INVERSE_RELATION[r.kind]), r.from_contact, r.note, r) for r in incoming]
+    return rows
+
+
+def get_relationship_for(user: Any, pk: Any) -> Relationship:
+    """A relationship whose source the user may change; 404 otherwise."""
+    relationship = (
+        Relationship.objects.select_related(
+            "from_contact", "to_contact", "from_account", "to_account"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if relationship is None:
+        raise Http404
+    source = relationship.from_contact or relationship.from_account
+    target = relationship.to_contact or relationship.to_account
+    if not (is_permitted(user, source, "change") or is_permitted(user, target, "change")):
+        raise Http404
+    return relationship

@@ -36,6 +36,9 @@ class Case:
     lands_on_login: bool = False  # e.g. log out: the login page is the success page
     query: KwargsFactory | None = None  # API: query-string parameters
     multipart: KwargsFactory | None = None  # API: a multipart form (file uploads)
+    # Both URL kwargs and request data from one factory, when the data names records
+    # the factory creates (e.g. the other end of a relationship).
+    setup: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]] | None = None
 
 
 def iter_url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

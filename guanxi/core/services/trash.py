@@ -30,9 +30,7 @@ def _owner_of(obj: Model) -> Any:
     return getattr(obj, owner_field, None) if owner_field else None
 
 
-def _hide(
-    obj: Model, *, actor: Any, when: datetime, group: TrashItem | None
-) -> TrashItem | None:
+def _hide(obj: Model, *, actor: Any, when: datetime, group: TrashItem | None) -> TrashItem | None:
     """Trash one record; None if it already was (a conditional UPDATE, so two requests
     deleting the same record at once cannot both succeed)."""
     model = type(obj)
@@ -65,8 +63,7 @@ def trash_record(*, actor: Any, obj: Model) -> TrashItem:
         raise ValidationError({"record": _("This record is already in the trash.")})
     dependents = list(rule.dependents(obj)) if rule.dependents else []
     trashed = sum(
-        _hide(dependent, actor=actor, when=now, group=item) is not None
-        for dependent in dependents
+        _hide(dependent, actor=actor, when=now, group=item) is not None for dependent in dependents
     )
     record_audit(
         actor=actor,

@@ -3,7 +3,6 @@
 from guanxi.customers.models.accounts import Account
 from guanxi.customers.models.activities import Activity
 from guanxi.customers.models.addresses import Address
-from guanxi.customers.models.email_templates import EmailTemplate
 from guanxi.customers.models.contacts import (
     AccountContact,
     Consent,
@@ -11,6 +10,8 @@ from guanxi.customers.models.contacts import (
     ContactEmail,
     ContactPhone,
 )
+from guanxi.customers.models.email_templates import EmailTemplate
+from guanxi.customers.models.relationships import Relationship
 from guanxi.customers.models.tiers import BUILTIN_TIER_NAMES, CustomerTier
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Contact",
     "ContactEmail",
     "ContactPhone",
-    "EmailTemplate",
     "CustomerTier",
+    "EmailTemplate",
+    "Relationship",
 ]

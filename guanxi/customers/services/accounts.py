@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
-from guanxi.core.models import Team, TrashItem, User
+from guanxi.core.models import Tag, Team, TrashItem, User
 from guanxi.core.services.audit import diff, record_audit
+from guanxi.core.services.search import index_record
+from guanxi.core.services.tags import set_tags
 from guanxi.core.services.trash import trash_record
 from guanxi.customers.choices import CompanySize, Industry
-from guanxi.customers.models import Account, CustomerTier
+from guanxi.customers.models import Account, Contact, CustomerTier
 from guanxi.customers.object_types import ACCOUNT
 from guanxi.customers.services.common import (
     UNSET,
@@ -24,9 +26,12 @@ from guanxi.customers.services.common import (
     check_owner_and_team,
     clean_addresses,
     clean_choice,
+    clean_custom_fields,
     clean_region,
+    clean_tags,
     clean_text,
     clean_tier,
+    custom_fields_snapshot,
     first_team_of,
     replace_addresses,
 )
@@ -46,6 +51,8 @@ ACCOUNT_FIELDS = (
     "owner",
     "team",
     "description",
+    "tags",
+    "custom_fields",
 )
 
 
@@ -65,6 +72,7 @@ def account_snapshot(account: Account) -> dict[str, Any]:
         "team": account.team_id,
         "description": account.description,
         "addresses": addresses_snapshot(account) if account.pk else [],
+        **custom_fields_snapshot(account.custom_fields),
     }
 
 
@@ -105,8 +113,10 @@ def _apply(
     fields: Mapping[str, Any],
     owner_changed: bool,
     team_changed: bool,
-) -> list[dict[str, Any]] | None:
-    """Validate and set ``fields`` on ``account`` (unsaved); returns cleaned addresses."""
+    partial: bool,
+) -> tuple[list[dict[str, Any]] | None, list[Tag] | None]:
+    """Validate and set ``fields`` on ``account`` (unsaved); returns the cleaned addresses
+    and tags (None for those not given)."""
     errors = Errors()
     if "name" in fields:
         account.name = clean_text(errors, "name", fields["name"], max_length=200, required=True)
@@ -147,11 +157,22 @@ def _apply(
     addresses = None
     if fields.get("addresses") is not None:
         addresses = clean_addresses(errors, fields["addresses"])
+    tags = clean_tags(errors, actor=actor, names=fields.get("tags"))
+    if fields.get("custom_fields") is not None or not partial:
+        values = clean_custom_fields(
+            errors,
+            ACCOUNT,
+            fields.get("custom_fields"),
+            existing=account.custom_fields,
+            partial=partial,
+        )
+        if values is not None:
+            account.custom_fields = values
     errors.raise_if_any()
     account.name_pinyin = names.pinyin_of(account.name)[:400]
     account.name_initials = names.initials_of(account.name)[:100]
     account.name_key = companies.normalize_company(account.name)[:200]
-    return addresses
+    return addresses, tags
 
 
 @transaction.atomic
@@ -171,11 +192,14 @@ def create_account(
     city: str = "",
     description: str = "",
     addresses: Iterable[Mapping[str, Any]] = (),
+    tags: list[str] | None = None,
+    custom_fields: dict[str, Any] | None = None,
 ) -> Account:
     """Create an account. The owner defaults to the actor (someone else needs ``assign``),
-    the team to the owner's first team."""
+    the team to the owner's first team; ``tags`` are names (new ones are created when
+    the actor may add tags), ``custom_fields`` the values of the administrator's fields."""
     owner = owner or actor
-    account = Account(owner=owner)
+    account = Account(owner=owner, custom_fields={})
     fields: dict[str, Any] = {
         "name": name,
         "parent": parent,
@@ -190,24 +214,30 @@ def create_account(
         "owner": owner,
         "team": first_team_of(owner) if team is UNSET else team,
         "addresses": list(addresses),
+        "tags": tags or [],
+        "custom_fields": custom_fields or {},
     }
-    cleaned = _apply(
-        account, actor=actor, fields=fields, owner_changed=True, team_changed=team is not UNSET
+    cleaned, chosen_tags = _apply(
+        account,
+        actor=actor,
+        fields=fields,
+        owner_changed=True,
+        team_changed=team is not UNSET,
+        partial=False,
     )
     account.save()
     replace_addresses(account, cleaned or [])
-    record_audit(
-        actor=actor,
-        event=AuditEvent.CREATE,
-        obj=account,
-        changes=diff({}, account_snapshot(account)),
-    )
+    changes = diff({}, account_snapshot(account))
+    changes.update(set_tags(account, chosen_tags or []))
+    record_audit(actor=actor, event=AuditEvent.CREATE, obj=account, changes=changes)
+    index_record(account)
     return account
 
 
 @transaction.atomic
 def update_account(*, actor: User, account: Account, **fields: Any) -> Account:
-    """Change an account's fields (``addresses`` replaces the whole list when given).
+    """Change an account's fields (``addresses`` and ``tags`` replace the whole list when
+    given; ``custom_fields`` changes only the keys given).
 
     Giving the account to another owner needs ``assign``; without a team given, the
     team then follows the new owner."""
@@ -219,20 +249,33 @@ def update_account(*, actor: User, account: Account, **fields: Any) -> Account:
     if owner_changed and "team" not in fields:
         fields["team"] = first_team_of(fields["owner"])
     team_changed = "team" in fields and getattr(fields["team"], "pk", None) != account.team_id
-    cleaned = _apply(
+    old_name = account.name
+    cleaned, chosen_tags = _apply(
         account,
         actor=actor,
         fields=fields,
         owner_changed=owner_changed,
         team_changed=team_changed and "team" in fields,
+        partial=True,
     )
     account.save()
     if cleaned is not None:
         replace_addresses(account, cleaned)
     changes = diff(before, account_snapshot(account))
+    if chosen_tags is not None:
+        changes.update(set_tags(account, chosen_tags))
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=account, changes=changes)
+    index_record(account)
+    if account.name != old_name:
+        reindex_contacts_of(account)
     return account
+
+
+def reindex_contacts_of(account: Account) -> None:
+    """Contacts' search documents carry their accounts' names: rewrite them."""
+    for contact in Contact.objects.filter(account_links__account=account).distinct():
+        index_record(contact)
 
 
 def delete_account(*, actor: User, account: Account) -> TrashItem:

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, TextChoices
 from django.utils.translation import gettext as _
 
-from guanxi.core.access import scope_for, teammate_ids
+from guanxi.core import custom_fields
+from guanxi.core.access import can, scope_for, teammate_ids
 from guanxi.core.choices import Scope
-from guanxi.core.models import Team, TeamMembership, User
+from guanxi.core.models import Tag, Team, TeamMembership, User
+from guanxi.core.services.tags import tags_from_names
 from guanxi.customers.choices import AddressKind
 from guanxi.customers.models import Address, CustomerTier
 from guanxi.lib import regions
@@ -43,6 +45,64 @@ class Errors:
     def raise_if_any(self) -> None:
         if self.messages:
             raise ValidationError(self.messages)
+
+
+def merge_errors(errors: Errors, error: ValidationError, rename: str | None = None) -> None:
+    """Add a service's ValidationError to ``errors`` (every key under ``rename`` if given)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            errors.add(rename or "__all__", message)
+        return
+    for key, messages in error.message_dict.items():
+        for message in messages:
+            errors.add(rename or key, message)
+
+
+def split_tag_names(value: Any) -> list[str]:
+    """Tag names from a list or from comma-separated text (Chinese commas too)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = re.split(r"[,，、]", value)
+    return [name.strip() for name in value if str(name).strip()]
+
+
+def clean_tags(errors: Errors, *, actor: User, names: Any) -> list[Tag] | None:
+    """The tags named (None when not given); unknown names become new tags when the actor
+    may add tags, and are an error on ``tags`` otherwise."""
+    if names is None:
+        return None
+    try:
+        return tags_from_names(
+            actor=actor, names=split_tag_names(names), create=can(actor, "core.tag", "add")
+        )
+    except ValidationError as error:
+        merge_errors(errors, error, rename="tags")
+        return None
+
+
+def clean_custom_fields(
+    errors: Errors,
+    object_type: str,
+    incoming: Any,
+    *,
+    existing: dict[str, Any] | None,
+    partial: bool,
+) -> dict[str, Any] | None:
+    """The record's new custom values; errors are named ``custom_fields.<key>``."""
+    if incoming is not None and not isinstance(incoming, dict):
+        errors.add("custom_fields", _("Give the custom fields as an object."))
+        return None
+    try:
+        return custom_fields.clean_values(object_type, incoming, existing=existing, partial=partial)
+    except ValidationError as error:
+        merge_errors(errors, error)
+        return None
+
+
+def custom_fields_snapshot(values: dict[str, Any] | None) -> dict[str, Any]:
+    """Custom values as ``custom_fields.<key>`` entries, so the audit diff names the key."""
+    return {f"custom_fields.{key}": value for key, value in sorted((values or {}).items())}
 
 
 def clean_text(

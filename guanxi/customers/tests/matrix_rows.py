@@ -78,16 +78,21 @@ CONTACT_FORM = {
     **formset("addresses"),
 }
 CONSENT = {"channel": "email", "status": "granted", "source": "manual", "wording": "OK"}
+# An empty selection: the matrix checks who gets through; test_bulk.py checks the rest
+# (a refused caller must not even learn that the bulk URL accepts the action).
+BULK = {"action": "untag", "tag": "matrix"}
 
 PAGES: dict[str, Case] = {
     "customers:account_list": Case("GET", EVERYONE),
     "customers:account_create": Case("POST", ADDERS, data=ACCOUNT_FORM),
+    "customers:account_bulk": Case("POST", CHANGERS, data=BULK),
     "customers:account_detail": Case("GET", EVERYONE, kwargs=own_account),
     "customers:account_edit": Case("POST", CHANGERS, kwargs=own_account, data=ACCOUNT_FORM),
     "customers:account_delete": Case("POST", DELETERS, kwargs=own_account),
     "customers:account_set_primary": Case("POST", CHANGERS, kwargs=primary_candidate),
     "customers:contact_list": Case("GET", EVERYONE),
     "customers:contact_create": Case("POST", ADDERS, data=CONTACT_FORM),
+    "customers:contact_bulk": Case("POST", CHANGERS, data=BULK),
     "customers:contact_detail": Case("GET", EVERYONE, kwargs=own_contact),
     "customers:contact_edit": Case("POST", CHANGERS, kwargs=own_contact, data=CONTACT_FORM),
     "customers:contact_delete": Case("POST", DELETERS, kwargs=own_contact),
@@ -111,6 +116,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/tiers"): Case("GET", TIER_READERS),
     ("GET", "/api/v1/accounts"): Case("GET", EVERYONE),
     ("POST", "/api/v1/accounts"): Case("POST", ADDERS, data={"name": "API 有限公司"}),
+    ("POST", "/api/v1/accounts/bulk"): Case("POST", CHANGERS, data={"ids": [], **BULK}),
     ("GET", "/api/v1/accounts/{account_id}"): Case("GET", EVERYONE, kwargs=_account_id),
     ("PATCH", "/api/v1/accounts/{account_id}"): Case(
         "PATCH", CHANGERS, kwargs=_account_id, data={"name": "Renamed"}
@@ -120,6 +126,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/contacts"): Case(
         "POST", ADDERS, data={"family_name": "李", "given_name": "娜"}
     ),
+    ("POST", "/api/v1/contacts/bulk"): Case("POST", CHANGERS, data={"ids": [], **BULK}),
     ("GET", "/api/v1/contacts/{contact_id}"): Case("GET", EVERYONE, kwargs=_contact_id),
     ("PATCH", "/api/v1/contacts/{contact_id}"): Case(
         "PATCH", CHANGERS, kwargs=_contact_id, data={"title": "CFO"}
@@ -146,6 +153,10 @@ def state() -> tuple[Any, ...]:
             )
         ),
         sorted(AccountContact.objects.values_list("account_id", "contact_id", "is_primary")),
+        sorted(Account.tags.through.objects.values_list("account_id", "tag_id")),
+        sorted(Contact.tags.through.objects.values_list("contact_id", "tag_id")),
+        sorted((pk, repr(v)) for pk, v in Account.all_objects.values_list("pk", "custom_fields")),
+        sorted((pk, repr(v)) for pk, v in Contact.all_objects.values_list("pk", "custom_fields")),
         ContactPhone.objects.count(),
         ContactEmail.objects.count(),
         Address.objects.count(),

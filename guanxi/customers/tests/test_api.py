@@ -2,6 +2,7 @@
 
 import pytest
 
+from guanxi.core.services.custom_fields import create_custom_field
 from guanxi.core.services.tokens import create_token
 from guanxi.customers.models import Account, Consent, Contact
 from guanxi.testing.customers import make_account, make_contact
@@ -178,18 +179,24 @@ def test_list_filters_search_and_keyset_pages(api):
 
 @pytest.mark.parametrize("path", ["/api/v1/accounts", "/api/v1/contacts"])
 def test_list_endpoints_run_a_constant_number_of_queries(api, django_assert_max_num_queries, path):
+    admin = make_user(role="administrator")
+    for object_type in ("customers.account", "customers.contact"):
+        create_custom_field(actor=admin, object_type=object_type, label="Note", field_type="text")
+
     def fill(n):
-        for _ in range(n):
-            account = make_account(owner=api.user, addresses=[{"province": "11"}])
+        for i in range(n):
+            extra = {"tags": ["VIP", f"t{i}"], "custom_fields": {"note": "x"}}
+            account = make_account(owner=api.user, addresses=[{"province": "11"}], **extra)
             make_contact(
                 owner=api.user,
                 phones=[{"value": "13800138000"}],
                 emails=[{"value": "a@example.com"}],
                 accounts=[{"account": account, "is_primary": True}],
+                **extra,
             )
 
     fill(5)
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(11) as few:
         assert len(api("GET", path).json()["items"]) == 5
     fill(20)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from guanxi.core.services.custom_fields import create_custom_field
 from guanxi.customers.models import Account, Contact, ContactPhone
 from guanxi.customers.tests.matrix_rows import formset
 from guanxi.testing.customers import make_account, make_contact
@@ -44,18 +45,25 @@ def test_account_list_searches_sorts_and_filters(admin_client):
 def test_list_pages_run_a_constant_number_of_queries(
     admin_client, django_assert_max_num_queries, url_name, factory
 ):
+    admin = admin_client.admin
+    for object_type in ("customers.account", "customers.contact"):
+        create_custom_field(actor=admin, object_type=object_type, label="Note", field_type="text")
+        create_custom_field(actor=admin, object_type=object_type, label="Rep", field_type="user")
+
     def fill(n):
-        for _ in range(n):
-            account = make_account(owner=admin_client.admin)
+        for i in range(n):
+            extra = {"tags": ["VIP", f"t{i}"], "custom_fields": {"note": "x", "rep": admin.pk}}
+            account = make_account(owner=admin, **extra)
             make_contact(
-                owner=admin_client.admin,
+                owner=admin,
                 phones=[{"value": "13800138000"}],
                 emails=[{"value": "a@example.com"}],
                 accounts=[{"account": account, "is_primary": True}],
+                **extra,
             )
 
     fill(5)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(18) as few:  # incl. saved views and their teams
         admin_client.get(reverse(url_name))
     fill(20)
     with django_assert_max_num_queries(len(few.captured_queries)):

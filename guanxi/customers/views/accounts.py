@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.core.access import can, is_permitted
+from guanxi.core.custom_fields import display_rows
 from guanxi.core.decorators import require_action
 from guanxi.core.models import User
 from guanxi.core.selectors import audit_for_object
 from guanxi.core.views.attachments import attachment_panel
+from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel, Industry
 from guanxi.customers.forms import AccountForm, AddressFormSet
-from guanxi.customers.models import Consent
+from guanxi.customers.models import Account, Consent
 from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.customers.selectors import (
     account_contacts,
@@ -33,10 +35,20 @@ from guanxi.customers.selectors import (
     search_accounts,
     subsidiaries_of,
 )
+from guanxi.customers.services.account_links import set_primary_contact
 from guanxi.customers.services.accounts import create_account, delete_account, update_account
-from guanxi.customers.services.contacts import set_primary_contact
 from guanxi.customers.views.activities import timeline_panel
-from guanxi.customers.views.common import Rows, add_errors, row_initial
+from guanxi.customers.views.common import (
+    Rows,
+    add_errors,
+    bulk_permissions,
+    bulk_view,
+    custom_params,
+    list_extras,
+    row_initial,
+    service_fields,
+)
+from guanxi.customers.views.relationships import relationship_panel
 from guanxi.lib import regions
 from guanxi.lib.listing import list_page
 
@@ -62,13 +74,21 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 @require_action(ACCOUNT, "view")
 def account_list(request: HttpRequest) -> HttpResponse:
     chosen = _filters(request)
-    queryset = filter_accounts(
-        accounts_visible_to(request.user),
-        owner_id=chosen["owner"] if chosen["owner"].isdigit() else None,
-        tier=chosen["tier"],
-        province=chosen["province"],
-        industry=chosen["industry"],
-    )
+    filters: dict[str, Any] = {
+        "owner_id": chosen["owner"] if chosen["owner"].isdigit() else None,
+        "tier": chosen["tier"],
+        "province": chosen["province"],
+        "industry": chosen["industry"],
+        "tags": request.GET.getlist("tag"),
+    }
+    try:
+        queryset = filter_accounts(
+            accounts_visible_to(request.user), **filters, custom=custom_params(request)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        queryset = filter_accounts(accounts_visible_to(request.user), **filters)
     queryset = search_accounts(queryset, request.GET.get("q", ""))
     context = list_page(
         request,
@@ -76,6 +96,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
         sort_fields=("name_pinyin", "tier__rank", "province", "owner__full_name", "updated_at"),
         default_sort="name_pinyin",
     )
+    context["object_list"] = list(context["object_list"])
+    context.update(list_extras(request, ACCOUNT, context["object_list"]))
+    context.update(saved_views_panel(request, ACCOUNT))
+    context.update(bulk_permissions(request.user, ACCOUNT))
     context.update(
         chosen=chosen,
         owners=User.objects.filter(is_active=True).only("pk", "full_name", "email"),
@@ -117,6 +141,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": links,
         "subsidiaries": subsidiaries_of(request.user, account),
         "addresses": account.addresses.all(),
+        "custom_rows": display_rows(ACCOUNT, account.custom_fields),
         "consent_rows": _consent_rows(links),
         "channels": Channel.choices,
         "can_change": may_change,
@@ -127,6 +152,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **timeline_panel(
             request, account, reverse("customers:account_timeline", args=[account.pk])
         ),
+        **relationship_panel(request, account),
     }
     return render(request, "customers/account_detail.html", context)
 
@@ -146,7 +172,7 @@ def _account_form_page(
         ),
     )
     if request.method == "POST" and form.is_valid() and addresses.is_valid():
-        fields = dict(form.cleaned_data)
+        fields = service_fields(form)
         fields["addresses"] = addresses.data()
         if "owner" in form.fields and fields.get("team") is None:
             fields.pop("team")  # empty: the owner's first team (or unchanged)
@@ -222,3 +248,15 @@ def account_set_primary(request: HttpRequest, pk: int, contact_pk: int) -> HttpR
             request, _("%(name)s is now the primary contact.") % {"name": contact.full_name}
         )
     return redirect("customers:account_detail", pk=account.pk)
+
+
+@require_POST
+@require_action(ACCOUNT, "change")
+def account_bulk(request: HttpRequest) -> HttpResponse:
+    """The bulk bar of the account list: assign, tag, untag or trash the selection."""
+    return bulk_view(
+        request,
+        model=Account,
+        object_type=ACCOUNT,
+        list_url=reverse("customers:account_list"),
+    )

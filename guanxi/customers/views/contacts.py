@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.core.access import can, is_permitted
+from guanxi.core.custom_fields import display_rows
 from guanxi.core.decorators import require_action
 from guanxi.core.models import User
 from guanxi.core.selectors import audit_for_object
 from guanxi.core.views.attachments import attachment_panel
+from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel
 from guanxi.customers.forms import (
     AddressFormSet,
@@ -27,6 +29,7 @@ from guanxi.customers.forms import (
     LinkAccountForm,
     PhoneFormSet,
 )
+from guanxi.customers.models import Contact
 from guanxi.customers.object_types import CONTACT
 from guanxi.customers.selectors import (
     active_tiers,
@@ -48,7 +51,17 @@ from guanxi.customers.services.contacts import (
 )
 from guanxi.customers.views.accounts import ADDRESS_FIELDS
 from guanxi.customers.views.activities import timeline_panel
-from guanxi.customers.views.common import Rows, add_errors, row_initial
+from guanxi.customers.views.common import (
+    Rows,
+    add_errors,
+    bulk_permissions,
+    bulk_view,
+    custom_params,
+    list_extras,
+    row_initial,
+    service_fields,
+)
+from guanxi.customers.views.relationships import relationship_panel
 from guanxi.lib import regions
 from guanxi.lib.listing import list_page
 
@@ -60,13 +73,21 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     chosen = {
         name: request.GET.get(name, "").strip() for name in ("owner", "tier", "province", "account")
     }
-    queryset = filter_contacts(
-        contacts_visible_to(request.user),
-        owner_id=chosen["owner"] if chosen["owner"].isdigit() else None,
-        tier=chosen["tier"],
-        province=chosen["province"],
-        account_id=chosen["account"] if chosen["account"].isdigit() else None,
-    )
+    filters: dict[str, Any] = {
+        "owner_id": chosen["owner"] if chosen["owner"].isdigit() else None,
+        "tier": chosen["tier"],
+        "province": chosen["province"],
+        "account_id": chosen["account"] if chosen["account"].isdigit() else None,
+        "tags": request.GET.getlist("tag"),
+    }
+    try:
+        queryset = filter_contacts(
+            contacts_visible_to(request.user), **filters, custom=custom_params(request)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        queryset = filter_contacts(contacts_visible_to(request.user), **filters)
     queryset = search_contacts(queryset, request.GET.get("q", ""))
     context = list_page(
         request,
@@ -74,6 +95,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         sort_fields=("name_pinyin", "title", "tier__rank", "owner__full_name", "updated_at"),
         default_sort="name_pinyin",
     )
+    context["object_list"] = list(context["object_list"])
+    context.update(list_extras(request, CONTACT, context["object_list"]))
+    context.update(saved_views_panel(request, CONTACT))
+    context.update(bulk_permissions(request.user, CONTACT))
     context.update(
         chosen=chosen,
         owners=User.objects.filter(is_active=True).only("pk", "full_name", "email"),
@@ -93,6 +118,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "links": contact.live_links,  # type: ignore[attr-defined]
         "addresses": contact.addresses.all(),
+        "custom_rows": display_rows(CONTACT, contact.custom_fields),
         "consents": [(label, current[value]) for value, label in Channel.choices],
         "consent_history": consents_of(contact)[:50],
         "can_change": may_change,
@@ -104,6 +130,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **timeline_panel(
             request, contact, reverse("customers:contact_timeline", args=[contact.pk])
         ),
+        **relationship_panel(request, contact),
     }
     return render(request, "customers/contact_detail.html", context)
 
@@ -115,7 +142,9 @@ def _contact_form_page(
     initial = ContactForm.initial_for(contact) if contact is not None else None
     if contact is None and request.GET.get("account", "").isdigit():
         initial = {"account": request.GET["account"]}
-    form = ContactForm(data, user=request.user, with_account=contact is None, initial=initial)
+    form = ContactForm(
+        data, user=request.user, with_account=contact is None, contact=contact, initial=initial
+    )
     rows = [
         Rows(
             "phones",
@@ -143,7 +172,7 @@ def _contact_form_page(
         ),
     ]
     if request.method == "POST" and form.is_valid() and all(r.is_valid() for r in rows):
-        fields = dict(form.cleaned_data)
+        fields = service_fields(form)
         for row in rows:
             fields[row.name] = row.data()
         if "owner" in form.fields and fields.get("team") is None:
@@ -278,3 +307,15 @@ def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a channel, a status and a source."))
     return redirect("customers:contact_detail", pk=contact.pk)
+
+
+@require_POST
+@require_action(CONTACT, "change")
+def contact_bulk(request: HttpRequest) -> HttpResponse:
+    """The bulk bar of the contact list: assign, tag, untag or trash the selection."""
+    return bulk_view(
+        request,
+        model=Contact,
+        object_type=CONTACT,
+        list_url=reverse("customers:contact_list"),
+    )

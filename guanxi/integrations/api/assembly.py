@@ -7,6 +7,7 @@ from guanxi.core.api_files import router as files_router
 from guanxi.customers.api import router as customers_router
 from guanxi.customers.api_activities import router as activities_router
 from guanxi.customers.api_email import router as email_router
+from guanxi.customers.api_relationships import router as relationships_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
 
@@ -29,3 +30,4 @@ api.add_router("", files_router)
 api.add_router("", customers_router)
 api.add_router("", activities_router)
 api.add_router("", email_router)
+api.add_router("", relationships_router)

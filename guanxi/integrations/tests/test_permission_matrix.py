@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from guanxi.core.models import (
     Attachment,
-    CustomField,
     AuditEntry,
+    CustomField,
     Notification,
+    SavedView,
     Tag,
     Team,
     TeamMembership,
@@ -31,6 +32,7 @@ from guanxi.core.services.tokens import create_token
 from guanxi.core.services.trash import trash_record
 from guanxi.customers.tests import matrix_rows as customers_rows
 from guanxi.customers.tests import matrix_rows_activities as activities_rows
+from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.testing.matrix import (
     ADMINS,
@@ -93,6 +95,12 @@ def some_custom_field(actor: Any) -> dict[str, Any]:
     return {"pk": field.pk}
 
 
+def own_view(actor: Any) -> dict[str, Any]:
+    owner = actor or make_user()
+    n = SavedView.objects.count() + 1
+    return {"pk": SavedView.objects.create(owner=owner, object_type="core.team", name=f"v{n}").pk}
+
+
 def reset_link(actor: Any) -> dict[str, Any]:
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -133,6 +141,10 @@ PAGES: dict[str, Case] = {
     "core:notification_open": Case("POST", LOGGED_IN, kwargs=own_notification),
     "core:notifications_read_all": Case("POST", LOGGED_IN),
     "core:search": Case("GET", LOGGED_IN, data={"q": "a"}),
+    "core:saved_view_save": Case(
+        "POST", EVERYONE, data={"object_type": "core.team", "name": "Mine", "query": "q=x"}
+    ),
+    "core:saved_view_delete": Case("POST", EVERYONE, kwargs=own_view),
     "core:custom_field_list": Case(
         "POST",
         ADMINS,
@@ -201,6 +213,15 @@ OPERATIONS: dict[tuple[str, str], Case] = {
         "DELETE", LOGGED_IN, kwargs=lambda a: {"token_id": own_token(a)["pk"]}
     ),
     ("GET", "/api/v1/search"): Case("GET", LOGGED_IN, query=lambda a: {"q": "a"}),
+    ("GET", "/api/v1/saved-views"): Case(
+        "GET", EVERYONE, query=lambda a: {"object_type": "core.team"}
+    ),
+    ("POST", "/api/v1/saved-views"): Case(
+        "POST", EVERYONE, data={"object_type": "core.team", "name": "Mine"}
+    ),
+    ("DELETE", "/api/v1/saved-views/{view_id}"): Case(
+        "DELETE", EVERYONE, kwargs=lambda a: {"view_id": own_view(a)["pk"]}
+    ),
     ("GET", "/api/v1/custom-fields"): Case("GET", EVERYONE),
     ("POST", "/api/v1/custom-fields"): Case(
         "POST",
@@ -259,7 +280,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
 
 
 # Each module contributes its own rows and the state its refused calls must not touch.
-MODULES = (customers_rows, activities_rows)
+MODULES = (customers_rows, activities_rows, relationships_rows)
 for _module in MODULES:
     PAGES.update(_module.PAGES)
     OPERATIONS.update(_module.OPERATIONS)
@@ -281,6 +302,7 @@ def state() -> tuple[Any, ...]:
         TrashItem.objects.count(),
         sorted(Tag.objects.values_list("pk", "name", "color")),
         sorted(CustomField.objects.values_list("pk", "label", "is_active")),
+        sorted(SavedView.objects.values_list("pk", "name", "query")),
         *(module.state() for module in MODULES),
     )
 
@@ -301,9 +323,12 @@ def test_page_access(client, url_name, role):
     actor = actor_for(role)
     if actor is not None:
         client.force_login(actor)
-    url = reverse(url_name, kwargs=case.kwargs(actor) if case.kwargs else None)
+    kwargs, data = case.setup(actor) if case.setup else (None, case.data)
+    if case.kwargs:
+        kwargs = case.kwargs(actor)
+    url = reverse(url_name, kwargs=kwargs)
     before = state()
-    response = getattr(client, case.method.lower())(url, case.data)
+    response = getattr(client, case.method.lower())(url, data)
     if role in case.allowed:
         assert response.status_code < 400, (url_name, role, response.status_code)
         if response.status_code == 302 and not case.lands_on_login:
@@ -327,7 +352,10 @@ def test_api_access(client, operation, role):
     headers = {}
     if actor is not None:
         headers["Authorization"] = f"Bearer {create_token(actor=actor, name='matrix')[1]}"
-    url = path.format(**(case.kwargs(actor) if case.kwargs else {}))
+    kwargs, data = case.setup(actor) if case.setup else ({}, case.data)
+    if case.kwargs:
+        kwargs = case.kwargs(actor)
+    url = path.format(**kwargs)
     if case.query:
         url += "?" + urlencode(case.query(actor))
     form = case.multipart(actor) if case.multipart else None
@@ -338,7 +366,7 @@ def test_api_access(client, operation, role):
         response = client.generic(
             method,
             url,
-            data=json.dumps(case.data) if case.data else "",
+            data=json.dumps(data) if data else "",
             content_type="application/json",
             headers=headers,
         )
