@@ -22,12 +22,18 @@ venv: $(VENV)/.synced
 demo: venv
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo_users
+	$(MANAGE) seed_demo --if-empty
 	@echo ""
 	@echo "Guanxi is starting on http://127.0.0.1:8000 (task worker and scheduler included; Ctrl+C stops all)."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --queue-name '*' & \
 	$(MANAGE) run_scheduler & \
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# List and search of contacts through the API against the raw SQL of the same page, on
+# PostgreSQL (DATABASE_URL, default guanxi_bench on 127.0.0.1); writes docs/benchmarks.md.
+bench: venv
+	$(PY) bench/contacts_api.py
 
 # Browser tests need Debian's Chromium and a CJK font; install them when we can,
 # otherwise fail naming what is missing (never skip).
@@ -49,7 +55,10 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: venv
-	$(VENV)/bin/mypy guanxi/core/services guanxi/core/access.py guanxi/core/selectors.py guanxi/core/scheduling.py
+	$(VENV)/bin/mypy guanxi/core/services guanxi/core/access.py guanxi/core/selectors.py \
+		guanxi/core/scheduling.py guanxi/core/search.py guanxi/core/custom_fields.py \
+		guanxi/core/trash.py guanxi/customers/services guanxi/customers/selectors.py \
+		guanxi/customers/timeline.py guanxi/lib
 
 messages: venv
 	$(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i ".tools/*" -i "var/*"

@@ -7,6 +7,7 @@ import time
 import uuid
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -67,6 +68,17 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+def activate_preferences(request: HttpRequest, user: Any) -> None:
+    """The user's language and time zone for the rest of the request. Called by the
+    middleware for sessions and by the API's token authentication (which runs later)."""
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = translation.get_language()
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+
+
 class UserPreferencesMiddleware:
     """Activates the logged-in user's language and time zone for the request."""
 
@@ -76,12 +88,7 @@ class UserPreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = translation.get_language()
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            activate_preferences(request, user)
         response = self.get_response(request)
         timezone.deactivate()
         return response

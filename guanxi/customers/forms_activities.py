@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -12,6 +13,10 @@ from guanxi.customers.choices import ActivityKind, Direction, TaskStatus
 from guanxi.customers.models import Account, Activity, Contact
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _minute(value: datetime | None) -> datetime | None:
+    return value.replace(second=0, microsecond=0) if value is not None else None
 
 
 class ActivityForm(forms.Form):
@@ -71,17 +76,19 @@ class ActivityForm(forms.Form):
 
     @staticmethod
     def initial_for(activity: Activity) -> dict[str, Any]:
+        """The activity's values, times to the minute as the form shows them (so an
+        untouched time does not count as changed)."""
         return {
             "kind": activity.kind,
             "subject": activity.subject,
             "body": activity.body,
-            "at": activity.at,
-            "ends_at": activity.ends_at,
+            "at": _minute(activity.at),
+            "ends_at": _minute(activity.ends_at),
             "direction": activity.direction,
             "location": activity.location,
             "status": activity.status,
             "assignee": activity.assignee_id,
-            "reminder_at": activity.reminder_at,
+            "reminder_at": _minute(activity.reminder_at),
             "accounts": [a.pk for a in activity.accounts.all()],
             "contacts": [c.pk for c in activity.contacts.all()],
         }

@@ -29,7 +29,7 @@ CUSTOMER_GRANTS: dict[str, dict[str, str]] = {
 
 # Everyone who deals with customers logs what they said and did; reading is wider,
 # since a customer's timeline shows every activity about them to whoever sees them.
-ACTIVITY_GRANTS = {
+ACTIVITY_GRANTS: dict[str, dict[str, str]] = {
     "administrator": everything(),
     "sales_manager": everything(Scope.TEAM),
     "sales_rep": {V: Scope.OWN, A: Scope.OWN, C: Scope.OWN, D: Scope.OWN, E: Scope.OWN},

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import custom_fields
-from guanxi.core.access import get_for_or_404, is_permitted, restrict
+from guanxi.core.access import can, get_for_or_404, is_permitted, restrict
 from guanxi.customers.choices import (
     INVERSE_RELATION,
     AccountRelation,
@@ -38,7 +38,7 @@ from guanxi.customers.models import (
     CustomerTier,
     Relationship,
 )
-from guanxi.customers.object_types import ACCOUNT, CONTACT
+from guanxi.customers.object_types import ACCOUNT, ACTIVITY, CONTACT
 from guanxi.lib import companies
 
 
@@ -287,17 +287,24 @@ def activities_visible_to(user: Any, action: str = "view") -> QuerySet[Activity]
 
 
 def get_activity_for(user: Any, pk: Any, action: str = "view") -> Activity:
-    """An activity the user may ``action``. Anyone who may see a customer it concerns may
-    also read it (the customer's timeline shows it to them); changes need the grant."""
-    if action == "view":
-        try:
-            activity = Activity.objects.select_related("owner", "assignee", "team").get(pk=pk)
-        except (Activity.DoesNotExist, ValueError, TypeError) as exc:
-            raise Http404 from exc
-        if is_permitted(user, activity, "view") or _concerns_visible_customer(user, activity):
-            return activity
-        raise Http404
-    return get_for_or_404(activities_visible_to(user, action), user, pk, action)
+    """An activity the user may ``action``; 404 otherwise.
+
+    Anyone who may see a customer it concerns may read it (the customer's timeline
+    shows it to them). The assignee of a task or meeting may read it, and change it
+    (mark it done, move it) if their role changes activities at all, whoever owns it;
+    anything else needs the activity grant for that record."""
+    try:
+        activity = Activity.objects.select_related("owner", "assignee", "team").get(pk=pk)
+    except (Activity.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    assigned = activity.assignee_id is not None and activity.assignee_id == getattr(user, "pk", 0)
+    if assigned and (action == "view" or (action == "change" and can(user, ACTIVITY, action))):
+        return activity
+    if is_permitted(user, activity, action):
+        return activity
+    if action == "view" and _concerns_visible_customer(user, activity):
+        return activity
+    raise Http404
 
 
 def _concerns_visible_customer(user: Any, activity: Activity) -> bool:
@@ -427,8 +434,10 @@ def get_relationship_for(user: Any, pk: Any) -> Relationship:
     )
     if relationship is None:
         raise Http404
-    source = relationship.from_contact or relationship.from_account
-    target = relationship.to_contact or relationship.to_account
-    if not (is_permitted(user, source, "change") or is_permitted(user, target, "change")):
+    ends = [
+        relationship.from_contact or relationship.from_account,
+        relationship.to_contact or relationship.to_account,
+    ]
+    if not any(end is not None and is_permitted(user, end, "change") for end in ends):
         raise Http404
     return relationship

@@ -21,12 +21,17 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Home"), "web:home"),
+    NavItem(_("My day"), "web:home"),
     NavItem(_("Accounts"), "customers:account_list", object_type="customers.account"),
     NavItem(_("Contacts"), "customers:contact_list", object_type="customers.contact"),
+    NavItem(_("Activities"), "customers:activity_list", object_type="customers.activity"),
+    NavItem(_("Calendar"), "customers:calendar"),
+    NavItem(_("Email templates"), "customers:email_template_list", admin_only=True),
+    NavItem(_("Tags"), "core:tag_list", object_type="core.tag"),
+    NavItem(_("Custom fields"), "core:custom_field_list", admin_only=True),
     NavItem(_("Users"), "core:user_list", object_type="core.user"),
     NavItem(_("Teams"), "core:team_list", object_type="core.team"),
-    NavItem(_("Roles"), "core:role_list", object_type="core.role"),
+    NavItem(_("Roles"), "core:role_list", object_type="core.role", admin_only=True),
     NavItem(_("Audit log"), "core:audit_list", object_type="core.auditentry"),
 ]
 

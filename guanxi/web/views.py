@@ -10,13 +10,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.core.services.users import update_user
+from guanxi.customers.selectors import agenda_of
 from guanxi.web.forms import LoginForm, ProfileForm
 
 
@@ -28,7 +29,11 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """The start of the day: overdue and due tasks, today's meetings."""
+    tz = timezone.get_current_timezone()
+    day = timezone.localtime(timezone.now(), tz).date()
+    context = {**agenda_of(request.user, day, tz), "day": day}
+    return render(request, "web/home.html", context)
 
 
 @login_required

@@ -66,7 +66,7 @@ def add_attachment(*, actor: User, parent: Model, upload: UploadedFile) -> Attac
         object_id=str(parent.pk),
         name=name,
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=sha256,
         uploaded_by=actor,
     )

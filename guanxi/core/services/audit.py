@@ -20,6 +20,9 @@ def _plain(value: Any) -> Any:
     """A JSON-friendly form of a field value."""
     if isinstance(value, Model):
         return value.pk
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # The same instant compares equal whatever zone it came in.
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

@@ -79,7 +79,7 @@ def delete_tag(*, actor: User, tag: Tag) -> None:
 def tags_from_names(*, actor: User, names: Iterable[str], create: bool) -> list[Tag]:
     """The tags with these names (case-insensitive); unknown names are created when
     ``create`` is true (the actor may add tags), refused otherwise."""
-    wanted = []
+    wanted: list[str] = []
     for raw in names:
         name = " ".join((raw or "").split())
         if name and name.lower() not in {w.lower() for w in wanted}:

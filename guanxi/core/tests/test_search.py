@@ -135,7 +135,7 @@ def test_search_api_names_a_bad_type(client, admin):
         headers={"Authorization": f"Bearer {key}"},
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "body.type"
+    assert response.json()["errors"][0]["field"] == "query.type"
 
 
 def test_search_page_highlights_the_match(client, people, admin):

@@ -283,21 +283,26 @@ def update_activity(
     errors.raise_if_any()
     activity.custom_fields = custom
     previous_assignee = activity.assignee_id
+    reminder_moved = "reminder_at" in fields and fields["reminder_at"] != activity.reminder_at
     for name, value in values.items():
         setattr(activity, name, value)
     if status != activity.status:
         activity.completed_at = timezone.now() if status == TaskStatus.DONE else None
-    if "reminder_at" in fields:
-        activity.reminded_at = None
+    if reminder_moved:
+        activity.reminded_at = None  # a new reminder time: remind again
     activity.status = status
     activity.assignee = assignee
     activity.owner = owner
     activity.team = team
     activity.save()
+    # Links to customers the actor cannot see are kept: they could not have removed
+    # them knowingly (the form only offers what they see).
     if accounts is not None:
-        activity.accounts.set(list(accounts))
+        hidden = [a for a in activity.accounts.all() if not is_permitted(actor, a, "view")]
+        activity.accounts.set([*accounts, *hidden])
     if contacts is not None:
-        activity.contacts.set(list(contacts))
+        hidden_contacts = [c for c in activity.contacts.all() if not is_permitted(actor, c, "view")]
+        activity.contacts.set([*contacts, *hidden_contacts])
     changes = diff(before, _full_snapshot(activity))
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=activity, changes=changes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils.translation import gettext as _
 
 from guanxi.core.access import is_permitted
@@ -18,7 +18,7 @@ from guanxi.customers.models import Account, Contact, Relationship
 SYMMETRIC = {"family", "friend", "partner", "competitor"}
 
 
-def _ends(source: Account | Contact) -> tuple[str, str, type]:
+def _ends(source: Account | Contact) -> tuple[str, str, type[TextChoices]]:
     if isinstance(source, Contact):
         return "from_contact", "to_contact", ContactRelation
     return "from_account", "to_account", AccountRelation

@@ -174,7 +174,7 @@ def test_list_filters_search_and_keyset_pages(api):
     assert [c["full_name"] for c in found] == ["张伟"]
     bad = api("GET", "/api/v1/contacts", sort="title")
     assert bad.status_code == 422
-    assert bad.json()["errors"][0]["field"] == "body.sort"
+    assert bad.json()["errors"][0]["field"] == "query.sort"
 
 
 @pytest.mark.parametrize("path", ["/api/v1/accounts", "/api/v1/contacts"])

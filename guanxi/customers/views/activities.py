@@ -67,10 +67,15 @@ def timeline_panel(request: HttpRequest, subject: Model, url: str) -> dict[str, 
 
 
 def _timeline(request: HttpRequest, subject: Model, url: str) -> HttpResponse:
+    """The whole timeline card (filtering by type), or the next page of entries."""
+    cursor = request.GET.get("cursor") or None
+    if cursor is None:
+        context = timeline_panel(request, subject, url)
+        return render(request, "customers/_timeline.html", context)
     kinds = [k for k in request.GET.getlist("kind") if k]
     try:
         entries, next_cursor = timeline_page(
-            request.user, subject, cursor=request.GET.get("cursor") or None, kinds=kinds or None
+            request.user, subject, cursor=cursor, kinds=kinds or None
         )
     except ValidationError as exc:
         raise Http404 from exc
@@ -79,14 +84,8 @@ def _timeline(request: HttpRequest, subject: Model, url: str) -> HttpResponse:
         "timeline_next": next_cursor,
         "timeline_url": url,
         "timeline_selected": kinds,
-        "timeline_kinds": kind_choices(),
     }
-    template = (
-        "customers/_timeline_entries.html"
-        if request.GET.get("cursor")
-        else "customers/_timeline.html"
-    )
-    return render(request, template, context)
+    return render(request, "customers/_timeline_entries.html", context)
 
 
 @require_action("customers.account", "view")
@@ -207,7 +206,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/activity_detail.html", context)
 
 
-@require_action(ACTIVITY, "change")
+@login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for(request.user, pk, "change")
     form = ActivityForm(
@@ -216,8 +215,11 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **_linkable(request, activity),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["status"] = data.get("status") or activity.status
+        # Only what the user changed: the form shows times to the minute, so passing
+        # every field would rewrite (and audit) seconds nobody touched.
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not data.get("status", True):
+            data.pop("status")
         try:
             services.update_activity(actor=request.user, activity=activity, **data)
         except ValidationError as error:
@@ -230,7 +232,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@require_action(ACTIVITY, "change")
+@login_required
 def activity_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a task or meeting done, or open again."""
     activity = get_activity_for(request.user, pk, "change")

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from guanxi.core.middleware import activate_preferences
 from guanxi.core.services.tokens import authenticate_token
 
 
@@ -17,6 +18,7 @@ class TokenAuth(HttpBearer):
         user = authenticate_token(token)
         if user is not None:
             request.user = user
+            activate_preferences(request, user)
         return user
 
 

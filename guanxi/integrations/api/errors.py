@@ -1,7 +1,7 @@
 """One error format for the whole API.
 
 Every error body is ``{"errors": [{"field": ..., "message": ..., "code": ...}]}``;
-``field`` is a dotted path into the request (``body.email``) or null.
+``field`` is a dotted path into the request (``body.email``, ``query.sort``) or null.
 """
 
 from __future__ import annotations
@@ -26,6 +26,15 @@ def _location(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+def _path(request: HttpRequest, field: str) -> str:
+    """Where the bad value came from: ``query.sort`` for a query parameter (every field
+    of a GET), ``body.email`` for the request body."""
+    root = field.split(".", 1)[0]
+    if request.method in ("GET", "HEAD", "DELETE") or root in request.GET:
+        return f"query.{field}"
+    return f"body.{field}"
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [
@@ -42,7 +51,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if hasattr(exc, "error_dict"):
             errors = [
                 {
-                    "field": f"body.{field}" if field != "__all__" else None,
+                    "field": _path(request, field) if field != "__all__" else None,
                     "message": msg,
                     "code": "invalid",
                 }

@@ -134,10 +134,10 @@ def test_keyset_pagination_walks_every_user_once(client, admin_key):
 
 def test_bad_cursor_and_sort_name_the_field(client, admin_key):
     response = client.get("/api/v1/users", {"cursor": "%%%"}, headers=bearer(admin_key))
-    assert response.json()["errors"][0]["field"] == "body.cursor"
+    assert response.json()["errors"][0]["field"] == "query.cursor"
     response = client.get("/api/v1/users", {"sort": "password"}, headers=bearer(admin_key))
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "body.sort"
+    assert response.json()["errors"][0]["field"] == "query.sort"
 
 
 def test_team_crud_through_the_api(client, admin_key):
