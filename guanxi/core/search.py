@@ -95,6 +95,16 @@ def _matching(query: str) -> QuerySet[SearchDocument]:
     return documents.filter(text__contains=query)
 
 
+def matching_ids(object_type: str, text: str) -> QuerySet[SearchDocument] | None:
+    """Ids (a subquery) of the records of one type whose document contains ``text``,
+    served by the trigram index; None for an empty query. Lists use it for their
+    search box, so they are as fast and as Chinese-aware as the global search."""
+    query = normalize(text)[:MAX_QUERY]
+    if not query:
+        return None
+    return _matching(query).filter(object_type=object_type).values("object_id")
+
+
 def _visible(user: Any, types: Iterable[str]) -> Q:
     """Documents of records the user may see, one subquery per type."""
     condition = Q(pk__in=[])

@@ -122,7 +122,10 @@ def get_activity(request: HttpRequest, activity_id: int) -> Any:
 @router.patch("/activities/{activity_id}", response=ActivitySchema, summary="Change an activity")
 def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatchIn) -> Any:
     activity = get_activity_for(request.user, activity_id, "change")
-    data = _resolve(payload.dict(exclude_unset=True), request.user)
+    changes = payload.dict(exclude_unset=True)
+    if "owner_id" in changes and changes["owner_id"] is None:
+        raise ValidationError({"owner_id": _("Every activity has an owner.")})
+    data = _resolve(changes, request.user)
     services.update_activity(actor=request.user, activity=activity, **data)
     return _fresh(activity)
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import custom_fields
 from guanxi.core.access import can, get_for_or_404, is_permitted, restrict
+from guanxi.core.search import matching_ids
 from guanxi.customers.choices import (
     INVERSE_RELATION,
     AccountRelation,
@@ -33,13 +33,10 @@ from guanxi.customers.models import (
     Address,
     Consent,
     Contact,
-    ContactEmail,
-    ContactPhone,
     CustomerTier,
     Relationship,
 )
 from guanxi.customers.object_types import ACCOUNT, ACTIVITY, CONTACT
-from guanxi.lib import companies
 
 
 def _primary_links() -> Prefetch:
@@ -94,53 +91,19 @@ def active_tiers() -> QuerySet[CustomerTier]:
     return CustomerTier.objects.filter(is_active=True)
 
 
-def _compact(text: str) -> str:
-    return "".join(text.lower().split())
-
-
 def search_accounts(queryset: QuerySet[Account], text: str) -> QuerySet[Account]:
-    """Accounts whose name, pinyin (with or without spaces), initials, name without its
-    legal suffix or website mention ``text``."""
-    text = text.strip()
-    if not text:
-        return queryset
-    key = companies.normalize_company(text)
-    condition = (
-        Q(name__icontains=text)
-        | Q(name_pinyin__icontains=text)
-        | Q(pinyin_compact__icontains=_compact(text))
-        | Q(name_initials__istartswith=_compact(text))
-        | Q(website__icontains=text)
-    )
-    if key:
-        condition |= Q(name_key__icontains=key)
-    return queryset.alias(pinyin_compact=Replace("name_pinyin", Value(" "), Value(""))).filter(
-        condition
-    )
+    """Accounts whose search document mentions ``text``: name, pinyin (with or without
+    spaces), initials, name without its legal suffix, website, places, tags, custom
+    fields (see ``customers.search``), through the trigram index."""
+    ids = matching_ids(ACCOUNT, text)
+    return queryset if ids is None else queryset.filter(pk__in=ids)
 
 
 def search_contacts(queryset: QuerySet[Contact], text: str) -> QuerySet[Contact]:
-    """Contacts whose name, pinyin, initials, phone digits or email mention ``text``."""
-    text = text.strip()
-    if not text:
-        return queryset
-    condition = (
-        Q(full_name__icontains=text)
-        | Q(family_name__icontains=text)
-        | Q(given_name__icontains=text)
-        | Q(name_pinyin__icontains=text)
-        | Q(pinyin_compact__icontains=_compact(text))
-        | Q(name_initials__istartswith=_compact(text))
-        | Q(pk__in=ContactEmail.objects.filter(value__icontains=text).values("contact_id"))
-    )
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 3:
-        condition |= Q(
-            pk__in=ContactPhone.objects.filter(value__contains=digits).values("contact_id")
-        )
-    return queryset.alias(pinyin_compact=Replace("name_pinyin", Value(" "), Value(""))).filter(
-        condition
-    )
+    """Contacts whose search document mentions ``text``: name, pinyin, initials, every
+    email and phone (the last digits too), accounts, tags, custom fields."""
+    ids = matching_ids(CONTACT, text)
+    return queryset if ids is None else queryset.filter(pk__in=ids)
 
 
 def records_for_bulk(

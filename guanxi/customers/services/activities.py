@@ -253,6 +253,9 @@ def update_activity(
     errors = Errors()
     for name in set(fields) - allowed:
         errors.add(name, _("This field cannot be changed here."))
+    for name in ("kind", "subject", "at", "status", "owner"):
+        if name in fields and fields[name] in (None, ""):
+            errors.add(name, _("This field is required."))
     errors.raise_if_any()
     before = _full_snapshot(activity)
     merged = {
@@ -311,12 +314,22 @@ def update_activity(
     return activity
 
 
+def _check_planned(activity: Activity) -> None:
+    if activity.kind not in PLANNED_KINDS:
+        raise ValidationError(
+            {"kind": _("Only tasks and meetings are marked done or opened again.")}
+        )
+
+
 def complete_activity(*, actor: User, activity: Activity) -> Activity:
     """Mark a task or meeting done."""
+    _check_planned(activity)
     return update_activity(actor=actor, activity=activity, status=TaskStatus.DONE)
 
 
 def reopen_activity(*, actor: User, activity: Activity) -> Activity:
+    """Open a done (or cancelled) task or meeting again."""
+    _check_planned(activity)
     return update_activity(actor=actor, activity=activity, status=TaskStatus.OPEN)
 
 

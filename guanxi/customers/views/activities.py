@@ -153,10 +153,12 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 % {"kind": activity.get_kind_display(), "subject": activity.subject},
             )
             return _back(request, activity.get_absolute_url())
+    back = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
     context = {
         "form": form,
         "title": _("New activity"),
-        "cancel_url": request.GET.get("next") or reverse("customers:activity_list"),
+        "cancel_url": back if back and safe else reverse("customers:activity_list"),
     }
     return render(request, "web/form_page.html", context)
 
@@ -236,12 +238,16 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a task or meeting done, or open again."""
     activity = get_activity_for(request.user, pk, "change")
-    if activity.is_open:
-        services.complete_activity(actor=request.user, activity=activity)
-        messages.success(request, _("Marked as done."))
-    else:
-        services.reopen_activity(actor=request.user, activity=activity)
-        messages.success(request, _("Opened again."))
+    try:
+        if activity.is_open:
+            services.complete_activity(actor=request.user, activity=activity)
+            messages.success(request, _("Marked as done."))
+        else:
+            services.reopen_activity(actor=request.user, activity=activity)
+            messages.success(request, _("Opened again."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
     return _back(request, activity.get_absolute_url())
 
 
