@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Industry(models.TextChoices):
@@ -47,7 +48,7 @@ class PreferredLanguage(models.TextChoices):
 class Channel(models.TextChoices):
     """Ways to reach a contact: their preferred one, and consent per channel."""
 
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("channel or activity type", "Email")
     PHONE = "phone", _("Phone")
     WECHAT = "wechat", _("WeChat")
     SMS = "sms", _("SMS")
@@ -59,7 +60,7 @@ class ContactPointKind(models.TextChoices):
 
     WORK = "work", _("Work")
     MOBILE = "mobile", _("Mobile")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("kind of phone, email or address", "Home")
     OTHER = "other", _("Other")
 
 
@@ -67,7 +68,7 @@ class AddressKind(models.TextChoices):
     OFFICE = "office", _("Office")
     BILLING = "billing", _("Billing")
     SHIPPING = "shipping", _("Shipping")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("kind of phone, email or address", "Home")
     OTHER = "other", _("Other")
 
 
@@ -85,7 +86,7 @@ class ConsentSource(models.TextChoices):
 
 class ActivityKind(models.TextChoices):
     CALL = "call", _("Call")
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("channel or activity type", "Email")
     MEETING = "meeting", _("Meeting")
     NOTE = "note", _("Note")
     TASK = "task", _("Task")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.access import can
@@ -85,7 +85,9 @@ class AccountForm(OwnershipMixin, forms.Form):
     industry = forms.ChoiceField(
         label=_("Industry"), choices=BLANK + Industry.choices, required=False
     )
-    size = forms.ChoiceField(label=_("Size"), choices=BLANK + CompanySize.choices, required=False)
+    size = forms.ChoiceField(
+        label=pgettext_lazy("company", "Size"), choices=BLANK + CompanySize.choices, required=False
+    )
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=active_tiers(), required=False)
     country = forms.CharField(label=_("Country"), max_length=2, initial="CN")

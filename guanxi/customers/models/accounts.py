@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import Trashable
 from guanxi.customers.choices import CompanySize, Industry
@@ -27,7 +28,9 @@ class Account(Trashable):
         verbose_name=_("parent account"),
     )
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
-    size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
+    size = models.CharField(
+        pgettext_lazy("company", "size"), max_length=10, choices=CompanySize.choices, blank=True
+    )
     website = models.URLField(_("website"), max_length=200, blank=True)
     tier = models.ForeignKey(
         "customers.CustomerTier",

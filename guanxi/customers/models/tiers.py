@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The seeded tiers show their name in the reader's language.
 BUILTIN_TIER_NAMES = {
     "vip": _("VIP"),
-    "key": _("Key"),
+    "key": pgettext_lazy("customer tier", "Key"),
     "standard": _("Standard"),
 }
 
