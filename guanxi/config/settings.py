@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "guanxi.core",
     "guanxi.customers",
+    "guanxi.sales",
     "guanxi.web",
     "guanxi.integrations",
 ]

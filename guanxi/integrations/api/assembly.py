@@ -10,6 +10,8 @@ from guanxi.customers.api_email import router as email_router
 from guanxi.customers.api_relationships import router as relationships_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
+from guanxi.sales.api_deals import router as deals_router
+from guanxi.sales.api_leads import router as leads_router
 
 api = NinjaAPI(
     title="Guanxi API",
@@ -31,3 +33,5 @@ api.add_router("", customers_router)
 api.add_router("", activities_router)
 api.add_router("", email_router)
 api.add_router("", relationships_router)
+api.add_router("", leads_router)
+api.add_router("", deals_router)

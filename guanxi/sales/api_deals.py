@@ -1,0 +1,5 @@
+"""API endpoints for deals."""
+
+from ninja import Router
+
+router = Router(tags=["deals"])
