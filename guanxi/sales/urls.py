@@ -1,8 +1,15 @@
 """The sales module's pages: each area keeps its own list of URLs."""
 
+from django.urls import path
+
 from guanxi.sales.urls_deals import urlpatterns as deal_urls
 from guanxi.sales.urls_leads import urlpatterns as lead_urls
+from guanxi.sales.views import handover
 
 app_name = "sales"
 
-urlpatterns = [*lead_urls, *deal_urls]
+urlpatterns = [
+    *lead_urls,
+    *deal_urls,
+    path("users/<int:pk>/handover/", handover.handover, name="handover"),
+]

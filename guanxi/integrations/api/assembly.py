@@ -11,6 +11,7 @@ from guanxi.customers.api_relationships import router as relationships_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
 from guanxi.sales.api_deals import router as deals_router
+from guanxi.sales.api_handover import router as handover_router
 from guanxi.sales.api_leads import router as leads_router
 
 api = NinjaAPI(
@@ -35,3 +36,4 @@ api.add_router("", email_router)
 api.add_router("", relationships_router)
 api.add_router("", leads_router)
 api.add_router("", deals_router)
+api.add_router("", handover_router)

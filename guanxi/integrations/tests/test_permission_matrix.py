@@ -35,6 +35,7 @@ from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.sales.tests import matrix_rows_deals as deals_rows
+from guanxi.sales.tests import matrix_rows_handover as handover_rows
 from guanxi.sales.tests import matrix_rows_leads as leads_rows
 from guanxi.testing.matrix import (
     ADMINS,
@@ -282,7 +283,14 @@ OPERATIONS: dict[tuple[str, str], Case] = {
 
 
 # Each module contributes its own rows and the state its refused calls must not touch.
-MODULES = (customers_rows, activities_rows, relationships_rows, leads_rows, deals_rows)
+MODULES = (
+    customers_rows,
+    activities_rows,
+    relationships_rows,
+    leads_rows,
+    deals_rows,
+    handover_rows,
+)
 for _module in MODULES:
     PAGES.update(_module.PAGES)
     OPERATIONS.update(_module.OPERATIONS)
