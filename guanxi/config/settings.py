@@ -188,6 +188,8 @@ CONTENT_SECURITY_POLICY = (
 )
 # Phone numbers without a country code are read as numbers of this region.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
+# Exports up to this many rows are written at once; larger ones in the background.
+EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- Logging: one JSON line per request with request id, user, status and duration ----

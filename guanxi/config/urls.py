@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("guanxi.core.urls")),
     path("", include("guanxi.customers.urls")),
     path("", include("guanxi.sales.urls")),
+    path("", include("guanxi.integrations.urls")),
     path("", include("guanxi.web.urls")),
 ]

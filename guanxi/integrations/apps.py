@@ -6,3 +6,8 @@ class IntegrationsConfig(AppConfig):
     name = "guanxi.integrations"
     label = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from guanxi.integrations import export_specs, tasks  # noqa: F401 - periodic tasks
+
+        export_specs.register_all()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +44,7 @@ from guanxi.customers.views.common import (
     add_errors,
     bulk_permissions,
     bulk_view,
-    custom_params,
+    custom_params_of,
     list_extras,
     row_initial,
     service_fields,
@@ -71,25 +72,36 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
+def _criteria(params: Any) -> dict[str, Any]:
+    owner = params.get("owner", "").strip()
+    return {
+        "owner_id": owner if owner.isdigit() else None,
+        "tier": params.get("tier", "").strip(),
+        "province": params.get("province", "").strip(),
+        "industry": params.get("industry", "").strip(),
+        "tags": params.getlist("tag"),
+    }
+
+
+def filtered_accounts(user: Any, params: Any, action: str = "view") -> QuerySet[Any]:
+    """The accounts a list shows for these query parameters (the list page and exports
+    share it); a bad custom-field filter raises ValidationError."""
+    queryset = filter_accounts(
+        accounts_visible_to(user, action), **_criteria(params), custom=custom_params_of(params)
+    )
+    return search_accounts(queryset, params.get("q", ""))
+
+
 @require_action(ACCOUNT, "view")
 def account_list(request: HttpRequest) -> HttpResponse:
     chosen = _filters(request)
-    filters: dict[str, Any] = {
-        "owner_id": chosen["owner"] if chosen["owner"].isdigit() else None,
-        "tier": chosen["tier"],
-        "province": chosen["province"],
-        "industry": chosen["industry"],
-        "tags": request.GET.getlist("tag"),
-    }
     try:
-        queryset = filter_accounts(
-            accounts_visible_to(request.user), **filters, custom=custom_params(request)
-        )
+        queryset = filtered_accounts(request.user, request.GET)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        queryset = filter_accounts(accounts_visible_to(request.user), **filters)
-    queryset = search_accounts(queryset, request.GET.get("q", ""))
+        queryset = filter_accounts(accounts_visible_to(request.user), **_criteria(request.GET))
+        queryset = search_accounts(queryset, request.GET.get("q", ""))
     context = list_page(
         request,
         queryset,
@@ -99,6 +111,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     context["object_list"] = list(context["object_list"])
     context.update(list_extras(request, ACCOUNT, context["object_list"]))
     context.update(saved_views_panel(request, ACCOUNT))
+    context["can_export"] = can(request.user, ACCOUNT, "export")
     context.update(bulk_permissions(request.user, ACCOUNT))
     context.update(
         chosen=chosen,

@@ -189,6 +189,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         status=status,
         mine=mine,
         can_add=can(request.user, ACTIVITY, "add"),
+        can_export=can(request.user, ACTIVITY, "export"),
     )
     return render(request, "customers/activity_list.html", context)
 

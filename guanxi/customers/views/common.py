@@ -164,9 +164,13 @@ def _filter_input(field: CustomField, params: Any) -> dict[str, Any]:
 
 def custom_params(request: HttpRequest) -> dict[str, str]:
     """The ``cf_<key>`` filters of the query string."""
+    return custom_params_of(request.GET)
+
+
+def custom_params_of(params: Any) -> dict[str, str]:
     return {
         key: value.strip()
-        for key, value in request.GET.items()
+        for key, value in params.items()
         if key.startswith(custom_fields.PREFIX) and value.strip()
     }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,7 +57,7 @@ from guanxi.customers.views.common import (
     add_errors,
     bulk_permissions,
     bulk_view,
-    custom_params,
+    custom_params_of,
     list_extras,
     row_initial,
     service_fields,
@@ -68,27 +69,39 @@ from guanxi.lib.listing import list_page
 POINT_FIELDS = ("kind", "value", "is_primary")
 
 
+def _criteria(params: Any) -> dict[str, Any]:
+    owner = params.get("owner", "").strip()
+    account = params.get("account", "").strip()
+    return {
+        "owner_id": owner if owner.isdigit() else None,
+        "tier": params.get("tier", "").strip(),
+        "province": params.get("province", "").strip(),
+        "account_id": account if account.isdigit() else None,
+        "tags": params.getlist("tag"),
+    }
+
+
+def filtered_contacts(user: Any, params: Any, action: str = "view") -> QuerySet[Any]:
+    """The contacts a list shows for these query parameters (the list page and exports
+    share it); a bad custom-field filter raises ValidationError."""
+    queryset = filter_contacts(
+        contacts_visible_to(user, action), **_criteria(params), custom=custom_params_of(params)
+    )
+    return search_contacts(queryset, params.get("q", ""))
+
+
 @require_action(CONTACT, "view")
 def contact_list(request: HttpRequest) -> HttpResponse:
     chosen = {
         name: request.GET.get(name, "").strip() for name in ("owner", "tier", "province", "account")
     }
-    filters: dict[str, Any] = {
-        "owner_id": chosen["owner"] if chosen["owner"].isdigit() else None,
-        "tier": chosen["tier"],
-        "province": chosen["province"],
-        "account_id": chosen["account"] if chosen["account"].isdigit() else None,
-        "tags": request.GET.getlist("tag"),
-    }
     try:
-        queryset = filter_contacts(
-            contacts_visible_to(request.user), **filters, custom=custom_params(request)
-        )
+        queryset = filtered_contacts(request.user, request.GET)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        queryset = filter_contacts(contacts_visible_to(request.user), **filters)
-    queryset = search_contacts(queryset, request.GET.get("q", ""))
+        queryset = filter_contacts(contacts_visible_to(request.user), **_criteria(request.GET))
+        queryset = search_contacts(queryset, request.GET.get("q", ""))
     context = list_page(
         request,
         queryset,
@@ -98,6 +111,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     context["object_list"] = list(context["object_list"])
     context.update(list_extras(request, CONTACT, context["object_list"]))
     context.update(saved_views_panel(request, CONTACT))
+    context["can_export"] = can(request.user, CONTACT, "export")
     context.update(bulk_permissions(request.user, CONTACT))
     context.update(
         chosen=chosen,

@@ -10,6 +10,7 @@ from guanxi.customers.api_email import router as email_router
 from guanxi.customers.api_relationships import router as relationships_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
+from guanxi.integrations.api_exports import router as exports_router
 from guanxi.sales.api_deals import router as deals_router
 from guanxi.sales.api_handover import router as handover_router
 from guanxi.sales.api_leads import router as leads_router
@@ -37,3 +38,4 @@ api.add_router("", relationships_router)
 api.add_router("", leads_router)
 api.add_router("", deals_router)
 api.add_router("", handover_router)
+api.add_router("", exports_router)

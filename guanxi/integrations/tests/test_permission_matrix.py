@@ -34,6 +34,7 @@ from guanxi.customers.tests import matrix_rows as customers_rows
 from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
 from guanxi.integrations.api.assembly import api
+from guanxi.integrations.tests import matrix_rows_exports as exports_rows
 from guanxi.sales.tests import matrix_rows_deals as deals_rows
 from guanxi.sales.tests import matrix_rows_handover as handover_rows
 from guanxi.sales.tests import matrix_rows_leads as leads_rows
@@ -290,6 +291,7 @@ MODULES = (
     leads_rows,
     deals_rows,
     handover_rows,
+    exports_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)

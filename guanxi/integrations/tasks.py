@@ -1,0 +1,25 @@
+"""Background exports (thin: they call services)."""
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from guanxi.core.scheduling import register_periodic
+from guanxi.integrations.models import ExportJob
+from guanxi.integrations.services import notify_ready, purge_old_exports, run_export
+
+
+@task()
+def export_in_background(job_id: int) -> bool:
+    done = run_export(job_id)
+    if done:
+        notify_ready(ExportJob.objects.select_related("user").get(pk=job_id))
+    return done
+
+
+@task()
+def purge_exports() -> int:
+    return purge_old_exports()
+
+
+register_periodic(purge_exports, every=timedelta(days=1))

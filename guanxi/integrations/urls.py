@@ -1,0 +1,11 @@
+from django.urls import path
+
+from guanxi.integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("export/<str:object_type>/", views.export, name="export"),
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+]
