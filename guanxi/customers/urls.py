@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.customers.views import accounts, activities, contacts, email, relationships
+from guanxi.customers.views import accounts, activities, contacts, email, relationships, tiers
 
 app_name = "customers"
 
@@ -68,6 +68,8 @@ urlpatterns = [
         relationships.relationship_candidates,
         name="relationship_candidates",
     ),
+    path("tiers/", tiers.tier_list, name="tier_list"),
+    path("tiers/<int:pk>/edit/", tiers.tier_edit, name="tier_edit"),
     path("my-day/", activities.my_day, name="my_day"),
     path("calendar/", activities.calendar, name="calendar"),
     path("calendar/meetings.ics", activities.calendar_ics, name="calendar_ics"),

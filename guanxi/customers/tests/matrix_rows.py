@@ -17,9 +17,10 @@ from guanxi.customers.models import (
     Contact,
     ContactEmail,
     ContactPhone,
+    CustomerTier,
 )
 from guanxi.testing.customers import make_account, make_contact
-from guanxi.testing.matrix import EVERYONE, Case
+from guanxi.testing.matrix import ADMINS, EVERYONE, Case
 from guanxi.testing.users import make_user
 
 ADDERS = frozenset({"administrator", "sales_manager", "sales_rep"})
@@ -82,7 +83,17 @@ CONSENT = {"channel": "email", "status": "granted", "source": "manual", "wording
 # (a refused caller must not even learn that the bulk URL accepts the action).
 BULK = {"action": "untag", "tag": "matrix"}
 
+
+def some_tier(actor: Any) -> dict[str, Any]:
+    n = CustomerTier.objects.count() + 1
+    return {"pk": CustomerTier.objects.create(code=f"t{n}", name=f"Tier {n}").pk}
+
+
 PAGES: dict[str, Case] = {
+    "customers:tier_list": Case("POST", ADMINS, data={"name": "Gold", "rank": 5}),
+    "customers:tier_edit": Case(
+        "POST", ADMINS, kwargs=some_tier, data={"name": "Renamed", "rank": 1}
+    ),
     "customers:account_list": Case("GET", EVERYONE),
     "customers:account_create": Case("POST", ADDERS, data=ACCOUNT_FORM),
     "customers:account_bulk": Case("POST", CHANGERS, data=BULK),
@@ -161,4 +172,5 @@ def state() -> tuple[Any, ...]:
         ContactEmail.objects.count(),
         Address.objects.count(),
         Consent.objects.count(),
+        sorted(CustomerTier.objects.values_list("pk", "name", "rank", "is_active")),
     )
