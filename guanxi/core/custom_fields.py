@@ -9,9 +9,11 @@ as a list of strings, boolean as true/false, user as the user's id.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django import forms
@@ -27,8 +29,32 @@ PREFIX = "cf_"  # form and query-string names: cf_<key>
 TEXT_MAX = 1000
 
 
+_cache: contextvars.ContextVar[dict[str, list[CustomField]] | None] = contextvars.ContextVar(
+    "guanxi_custom_field_cache", default=None
+)
+
+
 def definitions(object_type: str) -> list[CustomField]:
-    return list(CustomField.objects.filter(object_type=object_type, is_active=True))
+    """The active fields of a type, read fresh (so a new field is live at once) unless
+    inside ``cached_definitions()``."""
+    cache = _cache.get()
+    if cache is not None and object_type in cache:
+        return cache[object_type]
+    fields = list(CustomField.objects.filter(object_type=object_type, is_active=True))
+    if cache is not None:
+        cache[object_type] = fields
+    return fields
+
+
+@contextlib.contextmanager
+def cached_definitions() -> Iterator[None]:
+    """Read each type's definitions once for a batch (a search index rebuild, an
+    export): the definitions cannot change in the middle of it for our purposes."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
 
 
 def _error(key: str, message: str) -> ValidationError:

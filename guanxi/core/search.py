@@ -95,7 +95,7 @@ def _matching(query: str) -> QuerySet[SearchDocument]:
     return documents.filter(text__contains=query)
 
 
-def matching_ids(object_type: str, text: str) -> QuerySet[SearchDocument] | None:
+def matching_ids(object_type: str, text: str) -> QuerySet[SearchDocument, Any] | None:
     """Ids (a subquery) of the records of one type whose document contains ``text``,
     served by the trigram index; None for an empty query. Lists use it for their
     search box, so they are as fast and as Chinese-aware as the global search."""

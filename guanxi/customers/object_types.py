@@ -120,7 +120,12 @@ def register_all() -> None:
 
 def register_search() -> None:
     """Accounts and contacts in the global search box (documents: ``customers.search``)."""
-    from guanxi.customers.search import account_document, contact_document
+    from guanxi.customers.search import (
+        account_document,
+        accounts_for_index,
+        contact_document,
+        contacts_for_index,
+    )
 
     register_searchable(
         Searchable(
@@ -128,6 +133,7 @@ def register_search() -> None:
             label=_("Accounts"),
             document=account_document,
             url=lambda pk: reverse("customers:account_detail", args=[pk]),
+            queryset=accounts_for_index,
         )
     )
     register_searchable(
@@ -136,5 +142,6 @@ def register_search() -> None:
             label=_("Contacts"),
             document=contact_document,
             url=lambda pk: reverse("customers:contact_detail", args=[pk]),
+            queryset=contacts_for_index,
         )
     )

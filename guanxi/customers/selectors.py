@@ -33,6 +33,8 @@ from guanxi.customers.models import (
     Address,
     Consent,
     Contact,
+    ContactEmail,
+    ContactPhone,
     CustomerTier,
     Relationship,
 )
@@ -74,6 +76,148 @@ def contacts_visible_to(user: Any, action: str = "view") -> QuerySet[Contact]:
                 to_attr="live_links",
             ),
         )
+    )
+
+
+# --- The list endpoints: one page of rows, then each child list in one query --------------
+#
+# A list page is read as plain rows (no model instances, no per-row prefetch objects):
+# the page's SELECT with its owner, team, tier (and parent) joined, then one query per
+# kind of child for the whole page. ``schemas.contact_list_item`` / ``account_list_item``
+# shape them into exactly what ``ContactSchema`` / ``AccountSchema`` would give.
+
+CONTACT_LIST_COLUMNS = (
+    "pk",
+    "family_name",
+    "given_name",
+    "full_name",
+    "name_pinyin",
+    "name_initials",
+    "title",
+    "birthday",
+    "gender",
+    "preferred_language",
+    "preferred_channel",
+    "tier_id",
+    "tier__code",
+    "tier__name",
+    "tier__rank",
+    "tier__is_builtin",
+    "owner_id",
+    "owner__full_name",
+    "team_id",
+    "team__name",
+    "description",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+)
+
+ACCOUNT_LIST_COLUMNS = (
+    "pk",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "parent_id",
+    "parent__name",
+    "parent__deleted_at",
+    "industry",
+    "size",
+    "website",
+    "tier_id",
+    "tier__code",
+    "tier__name",
+    "tier__rank",
+    "tier__is_builtin",
+    "country",
+    "province",
+    "city",
+    "owner_id",
+    "owner__full_name",
+    "team_id",
+    "team__name",
+    "description",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass
+class ListChildren:
+    """The child lists of one page, by record id (missing id: empty list)."""
+
+    tags: dict[int, list[str]]
+    phones: dict[int, list[tuple[str, str, bool]]] | None = None
+    emails: dict[int, list[tuple[str, str, bool]]] | None = None
+    links: dict[int, list[tuple[int, str, str, bool, bool]]] | None = None
+    primary_contact: dict[int, int] | None = None
+
+
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Any]]:
+    """``(owner_id, *rest)`` rows, in order, grouped by their first column."""
+    grouped: dict[int, list[Any]] = {}
+    for owner_id, *rest in rows:
+        grouped.setdefault(owner_id, []).append(rest[0] if len(rest) == 1 else tuple(rest))
+    return grouped
+
+
+def _tag_names_of(model: type[Account | Contact], ids: list[int]) -> dict[int, list[str]]:
+    """Tag names per record, by name: one query through the M2M table."""
+    column = f"{model._meta.model_name}_id"
+    through = model.tags.through.objects.filter(**{f"{column}__in": ids})
+    return _grouped(through.order_by(column, "tag__name").values_list(column, "tag__name"))
+
+
+def contact_list_rows(queryset: QuerySet[Contact]) -> QuerySet[Contact, Any]:
+    """A (visible, filtered) contacts queryset as plain named rows for a list page."""
+    return (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values_list(*CONTACT_LIST_COLUMNS, named=True)
+    )
+
+
+def contact_list_children(rows: list[Any]) -> ListChildren:
+    """Phones, emails, tags and live account links of a page of contact rows,
+    one query each (none for an empty page), in the order the detail schema shows."""
+    ids = [row.pk for row in rows]
+    if not ids:
+        return ListChildren(tags={}, phones={}, emails={}, links={})
+    points = ("contact_id", "kind", "value", "is_primary")
+    links = AccountContact.objects.filter(contact_id__in=ids, account__deleted_at__isnull=True)
+    return ListChildren(
+        phones=_grouped(ContactPhone.objects.filter(contact_id__in=ids).values_list(*points)),
+        emails=_grouped(ContactEmail.objects.filter(contact_id__in=ids).values_list(*points)),
+        tags=_tag_names_of(Contact, ids),
+        links=_grouped(
+            links.values_list(
+                "contact_id", "account_id", "account__name", "role", "is_primary", "is_current"
+            )
+        ),
+    )
+
+
+def account_list_rows(queryset: QuerySet[Account]) -> QuerySet[Account, Any]:
+    """A (visible, filtered) accounts queryset as plain named rows for a list page."""
+    return (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values_list(*ACCOUNT_LIST_COLUMNS, named=True)
+    )
+
+
+def account_list_children(rows: list[Any]) -> ListChildren:
+    """Tags and the live primary contact of a page of account rows, one query each."""
+    ids = [row.pk for row in rows]
+    if not ids:
+        return ListChildren(tags={}, primary_contact={})
+    primary = AccountContact.objects.filter(
+        account_id__in=ids, is_primary=True, contact__deleted_at__isnull=True
+    ).values_list("account_id", "contact_id")
+    return ListChildren(
+        tags=_tag_names_of(Account, ids),
+        primary_contact=dict(primary),
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.access import can
 from guanxi.core.choices import AuditEvent
+from guanxi.core.custom_fields import cached_definitions
 from guanxi.core.models import User
 from guanxi.core.services.audit import record_audit
 from guanxi.core.services.notifications import notify
@@ -80,7 +81,7 @@ def run_export(job_id: int) -> bool:
     try:
         if spec is None:
             raise ValueError(job.object_type)
-        with translation.override(job.user.language):
+        with translation.override(job.user.language), cached_definitions():
             params = QueryDict(job.query)
             columns = chosen_columns(spec, params)
             rows = iter_rows(spec.rows(job.user, params), columns)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Model
 
+from guanxi.core.custom_fields import cached_definitions
 from guanxi.core.models import SearchDocument
 from guanxi.core.search import document_text, model_of, searchable, searchables
 
@@ -41,6 +42,11 @@ def unindex_record(obj: Model) -> None:
 
 def rebuild_index(keys: list[str] | None = None) -> int:
     """Recompute the documents of every live record of the given (default: all) types."""
+    with cached_definitions():
+        return _rebuild(keys)
+
+
+def _rebuild(keys: list[str] | None) -> int:
     written = 0
     for spec in searchables():
         if keys is not None and spec.key not in keys:
