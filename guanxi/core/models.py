@@ -507,3 +507,6 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from guanxi.core.models_forms import FormSubmission, PublicForm  # noqa: E402, F401

@@ -69,3 +69,13 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),
 ]
+
+# Public forms: the visitors' page (no login) and the administrators' pages.
+from guanxi.core.views import public_forms  # noqa: E402
+
+urlpatterns += [
+    path("f/<slug:slug>/", public_forms.public_form, name="public_form"),
+    path("web-forms/", public_forms.public_form_list, name="public_form_list"),
+    path("web-forms/<int:pk>/", public_forms.public_form_detail, name="public_form_detail"),
+    path("web-forms/<int:pk>/delete/", public_forms.public_form_delete, name="public_form_delete"),
+]

@@ -30,6 +30,7 @@ from guanxi.core.models import (
 from guanxi.core.services.attachments import add_attachment
 from guanxi.core.services.tokens import create_token
 from guanxi.core.services.trash import trash_record
+from guanxi.core.tests import matrix_rows_forms as forms_rows
 from guanxi.customers.tests import matrix_rows as customers_rows
 from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
@@ -292,6 +293,7 @@ MODULES = (
     deals_rows,
     handover_rows,
     exports_rows,
+    forms_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)

@@ -49,6 +49,10 @@ class Lead(Trashable):
     score = models.IntegerField(_("score"), default=0, db_index=True)
     score_reasons = models.JSONField(_("why this score"), default=list, blank=True)
     predicted_score = models.FloatField(_("predicted conversion"), null=True, blank=True)
+    predicted_reasons = models.JSONField(_("why this prediction"), default=list, blank=True)
+    predicted_by = models.ForeignKey(
+        "sales.LeadScoreModel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     disqualify_reason = models.CharField(
         _("disqualified because"), max_length=20, choices=DisqualifyReason.choices, blank=True
     )
