@@ -59,7 +59,9 @@ typecheck: venv
 	$(VENV)/bin/mypy guanxi/core/services guanxi/core/access.py guanxi/core/selectors.py \
 		guanxi/core/scheduling.py guanxi/core/search.py guanxi/core/custom_fields.py \
 		guanxi/core/trash.py guanxi/customers/services guanxi/customers/selectors.py \
-		guanxi/customers/timeline.py guanxi/lib
+		guanxi/customers/timeline.py guanxi/lib guanxi/sales/services \
+		guanxi/sales/selectors_leads.py guanxi/sales/selectors_deals.py \
+		guanxi/sales/selectors_handover.py guanxi/integrations/services.py
 
 messages: venv
 	$(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i ".tools/*" -i "var/*"

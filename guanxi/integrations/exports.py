@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from guanxi.core import custom_fields
+from guanxi.core.models import CustomField
 
 BATCH = 2000
 
@@ -55,17 +56,19 @@ def export_specs() -> list[ExportSpec]:
     return sorted(_registry.values(), key=lambda s: s.key)
 
 
+def _custom_value(field: CustomField) -> Callable[[Any], Any]:
+    def value(obj: Any) -> Any:
+        return custom_fields.display_value(field, (obj.custom_fields or {}).get(field.key))
+
+    return value
+
+
 def chosen_columns(spec: ExportSpec, params: Any) -> list[Column]:
     """The fixed columns, then those chosen on the list (``columns=``) or all of them;
     custom fields come last as ``cf_<key>`` columns."""
     fields = custom_fields.definitions(spec.key)
     custom = [
-        Column(
-            custom_fields.PREFIX + f.key,
-            f.display_label,
-            lambda obj, f=f: custom_fields.display_value(f, (obj.custom_fields or {}).get(f.key)),
-        )
-        for f in fields
+        Column(custom_fields.PREFIX + f.key, f.display_label, _custom_value(f)) for f in fields
     ]
     every = [*spec.columns, *custom]
     wanted = set(params.getlist("columns")) if hasattr(params, "getlist") else set()
