@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,12 @@ class CustomersConfig(AppConfig):
         # Built-in roles pick these grants up after the next ``migrate`` (core syncs them).
         object_types.register_all()
         timeline_sources.register()
+        # The shipped tiers exist in every database (set-up data, like the built-in roles;
+        # also after a test database is flushed).
+        post_migrate.connect(_ensure_tiers, sender=self)
+
+
+def _ensure_tiers(**kwargs: object) -> None:
+    from guanxi.customers.services.tiers import ensure_builtin_tiers
+
+    ensure_builtin_tiers()

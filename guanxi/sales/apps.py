@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,15 +9,27 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        from guanxi.sales import object_types, search, tasks  # noqa: F401 - periodic tasks
+        from guanxi.sales import (  # noqa: F401 - tasks registers periodic tasks
+            object_types,
+            search,
+            search_deals,
+            tasks,
+            timeline_sources_deals,
+        )
         from guanxi.sales.services import first_contact
 
         # Built-in roles pick these grants up after the next ``migrate`` (core syncs them).
         object_types.register_all()
         search.register()  # leads in the global search box
         first_contact.register()  # the "lead" kind of public form (web-to-lead)
-
-        from guanxi.sales import search_deals, timeline_sources_deals
-
         search_deals.register()  # deals in the global search box
         timeline_sources_deals.register()  # deals on the customers' timelines
+        # A database always has a sales pipeline (set-up data, like the built-in roles;
+        # also after a test database is flushed).
+        post_migrate.connect(_ensure_pipeline, sender=self)
+
+
+def _ensure_pipeline(**kwargs: object) -> None:
+    from guanxi.sales.services.pipelines import ensure_default_pipeline
+
+    ensure_default_pipeline()

@@ -66,3 +66,14 @@ def update_tier(*, actor: User, tier: CustomerTier, **changes: Any) -> CustomerT
     if delta:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=tier, changes=delta)
     return tier
+
+
+BUILTIN_TIERS = [("vip", "VIP", 10), ("key", "Key", 20), ("standard", "Standard", 30)]
+
+
+def ensure_builtin_tiers() -> None:
+    """Create the shipped tiers that are missing (never changes an existing one)."""
+    for code, name, rank in BUILTIN_TIERS:
+        CustomerTier.objects.get_or_create(
+            code=code, defaults={"name": name, "rank": rank, "is_builtin": True}
+        )

@@ -78,3 +78,16 @@ def test_page_adds_and_edits_a_tier(client):
     )
     gold.refresh_from_db()
     assert (gold.rank, gold.is_active) == (2, False)
+
+
+def test_missing_shipped_tiers_come_back_but_existing_ones_are_left_alone():
+    from guanxi.customers.services.tiers import ensure_builtin_tiers
+
+    CustomerTier.objects.filter(code="vip").delete()
+    CustomerTier.objects.filter(code="key").update(name="Strategic", is_builtin=False)
+    ensure_builtin_tiers()
+    assert sorted(CustomerTier.objects.values_list("code", "name")) == [
+        ("key", "Strategic"),
+        ("standard", "Standard"),
+        ("vip", "VIP"),
+    ]

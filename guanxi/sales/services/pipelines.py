@@ -261,3 +261,24 @@ def delete_stage(*, actor: User, stage: Stage) -> None:
         obj=pipeline,
         changes=diff(before, pipeline_snapshot(pipeline)),
     )
+
+
+def ensure_default_pipeline() -> None:
+    """Ship the default pipeline when a database has none (first contact → needs
+    analysis → proposal → negotiation → won / lost); never changes an existing one."""
+    from guanxi.sales.models.deals import BUILTIN_STAGES
+
+    if Pipeline.objects.exists():
+        return
+    pipeline = Pipeline.objects.create(name="Sales", is_default=True, position=0)
+    Stage.objects.bulk_create(
+        Stage(
+            pipeline=pipeline,
+            code=code,
+            name=name,
+            probability=probability,
+            kind=kind,
+            position=position,
+        )
+        for position, (code, name, probability, kind) in enumerate(BUILTIN_STAGES)
+    )
