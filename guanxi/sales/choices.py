@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LeadStatus(models.TextChoices):
@@ -38,13 +39,13 @@ class AssignmentMethod(models.TextChoices):
 
 
 class StageKind(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("deal stage kind", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 
 
 class ForecastCategory(models.TextChoices):
-    PIPELINE = "pipeline", _("Pipeline")
+    PIPELINE = "pipeline", pgettext_lazy("forecast category", "Pipeline")
     BEST_CASE = "best_case", _("Best case")
     COMMIT = "commit", _("Commit")
     OMITTED = "omitted", _("Omitted")
