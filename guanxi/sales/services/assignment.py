@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
@@ -72,34 +73,45 @@ def first_administrator() -> User | None:
 
 
 def choose_owner(*, lead: Mapping[str, Any] | Any, creator: User | None) -> Assignment:
-    """Apply the rules to a new lead's (cleaned) values; call inside a transaction."""
+    """Apply the rules to a new lead's (cleaned) values; call inside a transaction.
+
+    The reason is written in the new owner's language, who reads it first (a visitor
+    filling the web form in Chinese must not leave an English rep a Chinese reason)."""
     for rule in AssignmentRule.objects.filter(is_active=True).select_related("user", "team"):
         if rule.field and not matches(lead, rule.field, rule.value):
             continue
-        prefix = _("Rule “%(name)s”: %(condition)s") % {
-            "name": rule.name,
-            "condition": _condition_text(rule),
-        }
         if rule.method == AssignmentMethod.ROUND_ROBIN:
             owner = _next_in_turn(rule)
             if owner is None:
                 continue
-            reason = _("%(rule)s → round robin in %(team)s") % {"rule": prefix, "team": rule.team}
+            with translation.override(owner.language):
+                reason = _("%(rule)s → round robin in %(team)s") % {
+                    "rule": _rule_text(rule),
+                    "team": rule.team,
+                }
             return Assignment(owner, rule.team, reason, rule)
         if rule.user is None or not rule.user.is_active:
             continue
-        reason = f"{prefix} → {rule.user}"
+        with translation.override(rule.user.language):
+            reason = f"{_rule_text(rule)} → {rule.user}"
         return Assignment(rule.user, first_team_of(rule.user), reason, rule)
     if creator is not None and getattr(creator, "is_authenticated", False) and creator.is_active:
-        return Assignment(
-            creator, first_team_of(creator), _("No rule matched: the creator keeps it")
-        )
+        with translation.override(creator.language):
+            reason = _("No rule matched: the creator keeps it")
+        return Assignment(creator, first_team_of(creator), reason)
     admin = first_administrator()
     if admin is None:
         raise ValidationError({"owner": _("No rule matched and there is no administrator.")})
-    return Assignment(
-        admin, first_team_of(admin), _("No rule matched: the first administrator gets it")
-    )
+    with translation.override(admin.language):
+        reason = _("No rule matched: the first administrator gets it")
+    return Assignment(admin, first_team_of(admin), reason)
+
+
+def _rule_text(rule: AssignmentRule) -> str:
+    return _("Rule “%(name)s”: %(condition)s") % {
+        "name": rule.name,
+        "condition": _condition_text(rule),
+    }
 
 
 # --- managing the rules ------------------------------------------------------------------

@@ -136,3 +136,22 @@ def test_rules_page_adds_and_refuses_reps(client, manager):
     refused = client.post("/leads/assignment-rules/", {"name": "Mine", "method": "user"})
     assert refused.status_code == 403
     assert AssignmentRule.objects.count() == 1
+
+
+def test_the_reason_is_written_in_the_new_owners_language(manager):
+    from django.utils import translation
+
+    english = make_user(role="sales_rep", full_name="Lee", language="en")
+    chinese = make_user(role="sales_rep", full_name="李伟", language="zh-hans")
+    create_assignment_rule(
+        actor=manager, name="Web", field="source", value="web_form", method="user", user=english
+    )
+    create_assignment_rule(
+        actor=manager, name="Fair", field="source", value="trade_show", method="user", user=chinese
+    )
+    with translation.override("zh-hans"):  # e.g. a visitor filling the form in Chinese
+        web = create_lead(actor=manager, family_name="陈", given_name="静", source="web_form")
+    with translation.override("en"):
+        fair = create_lead(actor=manager, family_name="王", given_name="芳", source="trade_show")
+    assert web.assignment_reason == "Rule “Web”: source = web_form → Lee"
+    assert fair.assignment_reason.startswith("规则“Fair”")
