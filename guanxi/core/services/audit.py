@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from guanxi.core.choices import AuditEvent
 from guanxi.core.context import current_context
 from guanxi.core.models import AuditEntry
 
@@ -76,3 +77,29 @@ def record_audit(
         ip_address=ctx.ip_address,
         request_id=ctx.request_id,
     )
+
+
+def save_audited(
+    *, actor: Any, obj: Model, fields: Iterable[str], before: dict[str, Any] | None = None
+) -> dict[str, list[Any]]:
+    """Save ``obj`` and audit it: a creation (``before`` is None) or the fields that
+    changed since ``before`` (a snapshot taken before the change). Returns the diff."""
+    names = list(fields)
+    obj.save()
+    changes = diff(before or {}, snapshot(obj, names))
+    if before is None:
+        record_audit(actor=actor, event=AuditEvent.CREATE, obj=obj, changes=changes)
+    elif changes:
+        record_audit(actor=actor, event=AuditEvent.CHANGE, obj=obj, changes=changes)
+    return changes
+
+
+def delete_audited(*, actor: Any, obj: Model, fields: Iterable[str]) -> None:
+    """Delete ``obj`` for good, auditing the values it had."""
+    record_audit(
+        actor=actor,
+        event=AuditEvent.DELETE,
+        obj=obj,
+        changes=diff(snapshot(obj, list(fields)), {}),
+    )
+    obj.delete()

@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import Tag, User
-from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.audit import (
+    delete_audited,
+    diff,
+    record_audit,
+    save_audited,
+    snapshot,
+)
 
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+FIELDS = ("name", "color")
 
 
 def _clean_name(name: str, exclude_pk: int | None = None) -> str:
@@ -40,40 +47,26 @@ def _clean_color(color: str) -> str:
 
 @transaction.atomic
 def create_tag(*, actor: User, name: str, color: str = "#e4e7eb") -> Tag:
-    tag = Tag.objects.create(name=_clean_name(name), color=_clean_color(color))
-    record_audit(
-        actor=actor,
-        event=AuditEvent.CREATE,
-        obj=tag,
-        changes=diff({}, snapshot(tag, ["name", "color"])),
-    )
+    tag = Tag(name=_clean_name(name), color=_clean_color(color))
+    save_audited(actor=actor, obj=tag, fields=FIELDS)
     return tag
 
 
 @transaction.atomic
 def update_tag(*, actor: User, tag: Tag, name: str | None = None, color: str | None = None) -> Tag:
-    before = snapshot(tag, ["name", "color"])
+    before = snapshot(tag, FIELDS)
     if name is not None:
         tag.name = _clean_name(name, exclude_pk=tag.pk)
     if color is not None:
         tag.color = _clean_color(color)
-    tag.save()
-    changes = diff(before, snapshot(tag, ["name", "color"]))
-    if changes:
-        record_audit(actor=actor, event=AuditEvent.CHANGE, obj=tag, changes=changes)
+    save_audited(actor=actor, obj=tag, fields=FIELDS, before=before)
     return tag
 
 
 @transaction.atomic
 def delete_tag(*, actor: User, tag: Tag) -> None:
     """Delete a tag everywhere; the records it was on are otherwise unchanged."""
-    record_audit(
-        actor=actor,
-        event=AuditEvent.DELETE,
-        obj=tag,
-        changes=diff(snapshot(tag, ["name", "color"]), {}),
-    )
-    tag.delete()
+    delete_audited(actor=actor, obj=tag, fields=FIELDS)
 
 
 def tags_from_names(*, actor: User, names: Iterable[str], create: bool) -> list[Tag]:

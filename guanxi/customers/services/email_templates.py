@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
-from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.audit import delete_audited, save_audited, snapshot
 from guanxi.customers.models import EmailTemplate
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.customers.services.email import check_placeholders
@@ -44,13 +43,8 @@ def _clean(values: dict[str, Any], exclude_pk: int | None) -> dict[str, Any]:
 
 @transaction.atomic
 def create_email_template(*, actor: User, **values: Any) -> EmailTemplate:
-    template = EmailTemplate.objects.create(created_by=actor, **_clean(values, None))
-    record_audit(
-        actor=actor,
-        event=AuditEvent.CREATE,
-        obj=template,
-        changes=diff({}, snapshot(template, FIELDS)),
-    )
+    template = EmailTemplate(created_by=actor, **_clean(values, None))
+    save_audited(actor=actor, obj=template, fields=FIELDS)
     return template
 
 
@@ -60,22 +54,12 @@ def update_email_template(*, actor: User, template: EmailTemplate, **values: Any
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     before = snapshot(template, FIELDS)
-    cleaned = _clean({**before, **values}, template.pk)
-    for name, value in cleaned.items():
+    for name, value in _clean({**before, **values}, template.pk).items():
         setattr(template, name, value)
-    template.save()
-    changes = diff(before, snapshot(template, FIELDS))
-    if changes:
-        record_audit(actor=actor, event=AuditEvent.CHANGE, obj=template, changes=changes)
+    save_audited(actor=actor, obj=template, fields=FIELDS, before=before)
     return template
 
 
 @transaction.atomic
 def delete_email_template(*, actor: User, template: EmailTemplate) -> None:
-    record_audit(
-        actor=actor,
-        event=AuditEvent.DELETE,
-        obj=template,
-        changes=diff(snapshot(template, FIELDS), {}),
-    )
-    template.delete()
+    delete_audited(actor=actor, obj=template, fields=FIELDS)

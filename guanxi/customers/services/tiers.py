@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
-from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.audit import save_audited, snapshot
 from guanxi.customers.models import CustomerTier
 
 FIELDS = ("code", "name", "rank", "is_active")
@@ -35,10 +34,8 @@ def create_tier(*, actor: User, name: str, code: str = "", rank: int = 100) -> C
         raise ValidationError({"code": _("A tier with this code already exists.")})
     if rank < 0:
         raise ValidationError({"rank": _("Use a positive number.")})
-    tier = CustomerTier.objects.create(code=code, name=name, rank=rank)
-    record_audit(
-        actor=actor, event=AuditEvent.CREATE, obj=tier, changes=diff({}, snapshot(tier, FIELDS))
-    )
+    tier = CustomerTier(code=code, name=name, rank=rank)
+    save_audited(actor=actor, obj=tier, fields=FIELDS)
     return tier
 
 
@@ -61,10 +58,7 @@ def update_tier(*, actor: User, tier: CustomerTier, **changes: Any) -> CustomerT
         tier.rank = int(changes["rank"])
     if "is_active" in changes:
         tier.is_active = bool(changes["is_active"])
-    tier.save()
-    delta = diff(before, snapshot(tier, FIELDS))
-    if delta:
-        record_audit(actor=actor, event=AuditEvent.CHANGE, obj=tier, changes=delta)
+    save_audited(actor=actor, obj=tier, fields=FIELDS, before=before)
     return tier
 
 

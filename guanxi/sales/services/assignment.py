@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import Team, User
-from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.audit import (
+    delete_audited,
+    record_audit,
+    save_audited,
+    snapshot,
+)
 from guanxi.customers.services.common import Errors, clean_text, first_team_of
 from guanxi.sales.choices import AssignmentMethod
 from guanxi.sales.lead_fields import RULE_FIELDS, lead_value, matches
@@ -169,13 +174,7 @@ def create_assignment_rule(*, actor: User, **values: Any) -> AssignmentRule:
     _clean(rule, {"field": "", "value": "", **values})
     last = AssignmentRule.objects.aggregate(last=Max("position"))["last"]
     rule.position = 0 if last is None else last + 1
-    rule.save()
-    record_audit(
-        actor=actor,
-        event=AuditEvent.CREATE,
-        obj=rule,
-        changes=diff({}, snapshot(rule, RULE_SNAPSHOT)),
-    )
+    save_audited(actor=actor, obj=rule, fields=RULE_SNAPSHOT)
     return rule
 
 
@@ -183,22 +182,13 @@ def create_assignment_rule(*, actor: User, **values: Any) -> AssignmentRule:
 def update_assignment_rule(*, actor: User, rule: AssignmentRule, **values: Any) -> AssignmentRule:
     before = snapshot(rule, RULE_SNAPSHOT)
     _clean(rule, values)
-    rule.save()
-    changes = diff(before, snapshot(rule, RULE_SNAPSHOT))
-    if changes:
-        record_audit(actor=actor, event=AuditEvent.CHANGE, obj=rule, changes=changes)
+    save_audited(actor=actor, obj=rule, fields=RULE_SNAPSHOT, before=before)
     return rule
 
 
 @transaction.atomic
 def delete_assignment_rule(*, actor: User, rule: AssignmentRule) -> None:
-    record_audit(
-        actor=actor,
-        event=AuditEvent.DELETE,
-        obj=rule,
-        changes=diff(snapshot(rule, RULE_SNAPSHOT), {}),
-    )
-    rule.delete()
+    delete_audited(actor=actor, obj=rule, fields=RULE_SNAPSHOT)
 
 
 @transaction.atomic

@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
-from guanxi.core.services.audit import diff, record_audit, snapshot
+from guanxi.core.services.audit import (
+    delete_audited,
+    record_audit,
+    save_audited,
+    snapshot,
+)
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.lead_fields import ACTIVITIES, SCORING_FIELDS, matches
 from guanxi.sales.models import Lead, ScoringRule
@@ -128,13 +133,7 @@ def _clean(rule: ScoringRule, values: Mapping[str, Any]) -> None:
 def create_scoring_rule(*, actor: User, **values: Any) -> ScoringRule:
     rule = ScoringRule()
     _clean(rule, {"field": "", "value": "", "points": None, **values})
-    rule.save()
-    record_audit(
-        actor=actor,
-        event=AuditEvent.CREATE,
-        obj=rule,
-        changes=diff({}, snapshot(rule, RULE_SNAPSHOT)),
-    )
+    save_audited(actor=actor, obj=rule, fields=RULE_SNAPSHOT)
     return rule
 
 
@@ -142,19 +141,10 @@ def create_scoring_rule(*, actor: User, **values: Any) -> ScoringRule:
 def update_scoring_rule(*, actor: User, rule: ScoringRule, **values: Any) -> ScoringRule:
     before = snapshot(rule, RULE_SNAPSHOT)
     _clean(rule, values)
-    rule.save()
-    changes = diff(before, snapshot(rule, RULE_SNAPSHOT))
-    if changes:
-        record_audit(actor=actor, event=AuditEvent.CHANGE, obj=rule, changes=changes)
+    save_audited(actor=actor, obj=rule, fields=RULE_SNAPSHOT, before=before)
     return rule
 
 
 @transaction.atomic
 def delete_scoring_rule(*, actor: User, rule: ScoringRule) -> None:
-    record_audit(
-        actor=actor,
-        event=AuditEvent.DELETE,
-        obj=rule,
-        changes=diff(snapshot(rule, RULE_SNAPSHOT), {}),
-    )
-    rule.delete()
+    delete_audited(actor=actor, obj=rule, fields=RULE_SNAPSHOT)
