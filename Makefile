@@ -61,7 +61,10 @@ typecheck: venv
 		guanxi/core/trash.py guanxi/customers/services guanxi/customers/selectors.py \
 		guanxi/customers/timeline.py guanxi/lib guanxi/sales/services \
 		guanxi/sales/selectors_leads.py guanxi/sales/selectors_deals.py \
-		guanxi/sales/selectors_handover.py guanxi/integrations/services.py
+		guanxi/sales/selectors_handover.py guanxi/sales/selectors_quotes.py \
+		guanxi/sales/selectors_forecast.py guanxi/sales/selectors_performance.py \
+		guanxi/sales/suggest.py \
+		guanxi/integrations/services.py
 
 messages: venv
 	$(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i ".tools/*" -i "var/*"

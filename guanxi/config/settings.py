@@ -191,6 +191,8 @@ PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 # Exports up to this many rows are written at once; larger ones in the background.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A quote line discounted above this percentage needs a sales manager's approval.
+QUOTE_DISCOUNT_LIMIT = float(os.environ.get("QUOTE_DISCOUNT_LIMIT", "10"))
 
 # --- Logging: one JSON line per request with request id, user, status and duration ----
 LOGGING = {

@@ -11,6 +11,10 @@ DEAL = "sales.deal"
 PIPELINE = "sales.pipeline"
 ASSIGNMENT_RULE = "sales.assignmentrule"
 SCORING_RULE = "sales.scoringrule"
+TARGET = "sales.target"
+PRODUCT = "sales.product"
+PRICE_LIST = "sales.pricelist"
+QUOTE = "sales.quote"
 
 V, A, C, D, E, S = (
     Action.VIEW,
@@ -47,9 +51,40 @@ SETUP_GRANTS: dict[str, dict[str, str]] = {
     "administrator": everything(),
     "sales_manager": everything(),
 }
+# Targets: administrators set everyone's, sales managers their teams' (the service also
+# checks that the manager manages the rep's team); reps read their own.
+TARGET_GRANTS: dict[str, dict[str, str]] = {
+    "administrator": everything(),
+    "sales_manager": {V: Scope.TEAM, A: Scope.TEAM, C: Scope.TEAM, D: Scope.TEAM},
+    "sales_rep": {V: Scope.OWN},
+    "analyst": {V: Scope.ALL, E: Scope.ALL},
+}
+
+
+# Quotes follow their deal: a rep sees the quotes of their own deals, a manager their
+# team's; only managers (at team scope) and administrators approve discounts.
+QUOTE_GRANTS: dict[str, dict[str, str]] = {
+    "administrator": everything(),
+    "sales_manager": everything(Scope.TEAM),
+    "sales_rep": {V: Scope.OWN, A: Scope.OWN, C: Scope.OWN, E: Scope.OWN},
+    "marketer": {V: Scope.ALL},
+    "service_manager": {V: Scope.ALL},
+    "service_agent": {V: Scope.ALL},
+    "analyst": {V: Scope.ALL, E: Scope.ALL},
+}
 
 
 def register_all() -> None:
+    register(
+        ObjectType(
+            key=QUOTE,
+            label=_("Quotes"),
+            owner_field="deal__owner",
+            team_field="deal__team",
+            attachable=False,
+            builtin_grants=QUOTE_GRANTS,
+        )
+    )
     register(
         ObjectType(
             key=LEAD,
@@ -74,8 +109,20 @@ def register_all() -> None:
         (PIPELINE, _("Pipelines")),
         (ASSIGNMENT_RULE, _("Lead assignment rules")),
         (SCORING_RULE, _("Lead scoring rules")),
+        (PRODUCT, _("Products")),
+        (PRICE_LIST, _("Price lists")),
     ):
         register(ObjectType(key=key, label=label, attachable=False, builtin_grants=SETUP_GRANTS))
+    register(
+        ObjectType(
+            key=TARGET,
+            label=_("Sales targets"),
+            owner_field="user",
+            team_field="team",
+            attachable=False,
+            builtin_grants=TARGET_GRANTS,
+        )
+    )
     register_trashable(
         TrashRule(
             key=LEAD,

@@ -12,8 +12,10 @@ from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
 from guanxi.integrations.api_exports import router as exports_router
 from guanxi.sales.api_deals import router as deals_router
+from guanxi.sales.api_forecast import router as forecast_router
 from guanxi.sales.api_handover import router as handover_router
 from guanxi.sales.api_leads import router as leads_router
+from guanxi.sales.api_quotes import router as quotes_router
 
 api = NinjaAPI(
     title="Guanxi API",
@@ -37,5 +39,7 @@ api.add_router("", email_router)
 api.add_router("", relationships_router)
 api.add_router("", leads_router)
 api.add_router("", deals_router)
+api.add_router("", quotes_router)
+api.add_router("", forecast_router)
 api.add_router("", handover_router)
 api.add_router("", exports_router)

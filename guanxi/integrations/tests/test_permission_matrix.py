@@ -37,8 +37,10 @@ from guanxi.customers.tests import matrix_rows_relationships as relationships_ro
 from guanxi.integrations.api.assembly import api
 from guanxi.integrations.tests import matrix_rows_exports as exports_rows
 from guanxi.sales.tests import matrix_rows_deals as deals_rows
+from guanxi.sales.tests import matrix_rows_forecast as forecast_rows
 from guanxi.sales.tests import matrix_rows_handover as handover_rows
 from guanxi.sales.tests import matrix_rows_leads as leads_rows
+from guanxi.sales.tests import matrix_rows_quotes as quotes_rows
 from guanxi.testing.matrix import (
     ADMINS,
     ANONYMOUS,
@@ -294,6 +296,8 @@ MODULES = (
     handover_rows,
     exports_rows,
     forms_rows,
+    quotes_rows,
+    forecast_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)

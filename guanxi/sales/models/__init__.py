@@ -3,6 +3,9 @@
 from guanxi.sales.models.deals import Deal, DealStageChange, Pipeline, Stage
 from guanxi.sales.models.leads import AssignmentRule, Lead, ScoringRule
 from guanxi.sales.models.prediction import LeadScoreModel
+from guanxi.sales.models.products import PriceList, PriceListItem, Product
+from guanxi.sales.models.quotes import Quote, QuoteLine
+from guanxi.sales.models.targets import Target
 
 __all__ = [
     "AssignmentRule",
@@ -11,6 +14,12 @@ __all__ = [
     "Lead",
     "LeadScoreModel",
     "Pipeline",
+    "PriceList",
+    "PriceListItem",
+    "Product",
+    "Quote",
+    "QuoteLine",
     "ScoringRule",
     "Stage",
+    "Target",
 ]

@@ -1,0 +1,361 @@
+"""Reads for the forecast: weighted pipeline, forecast categories, closed-won and a
+projection from history, by month or quarter and by rep or team.
+
+Every figure is computed over the deals the user may see (``restrict``), amounts are
+summed per currency (no conversion). The page costs the same number of queries however
+many deals there are: open deals and won deals are aggregated in the database; only the
+closed deals of the history window are read row by row (for the medians).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DateField, Min, QuerySet, Sum
+from django.db.models.functions import Trunc, TruncDate
+from django.utils import timezone
+
+from guanxi.core.access import restrict
+from guanxi.core.models import Team, User
+from guanxi.sales.choices import StageKind
+from guanxi.sales.models import Deal, DealStageChange, Stage
+
+CENT = Decimal("0.01")
+HISTORY_DAYS = 730  # closed deals older than this do not shape the projection
+PERIOD_KINDS = ("month", "quarter")
+GROUPS = ("rep", "team")
+FIGURES = ("won", "commit", "best_case", "pipeline", "omitted", "weighted", "projected")
+
+
+def visible_deals(user: Any) -> QuerySet[Deal]:
+    """Every deal the user may see, without joins, fit for aggregates: ``restrict`` may
+    add a DISTINCT, so it is applied through a ``pk__in`` subquery."""
+    return Deal.objects.filter(pk__in=restrict(Deal.objects.all(), user, "view").values("pk"))
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+    kind: str
+
+    @property
+    def label(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+        return f"{self.start:%Y-%m}"
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_start(day: date, kind: str) -> date:
+    """The first day of the month or quarter containing ``day``."""
+    month = day.month if kind == "month" else 3 * ((day.month - 1) // 3) + 1
+    return date(day.year, month, 1)
+
+
+def periods_from(start: date, kind: str = "month", count: int = 6) -> list[Period]:
+    """``count`` consecutive months or quarters, the first containing ``start``."""
+    step = 1 if kind == "month" else 3
+    first = period_start(start, kind)
+    return [
+        Period(_add_months(first, i * step), _add_months(first, (i + 1) * step), kind)
+        for i in range(count)
+    ]
+
+
+def _period_index(periods: list[Period], day: date | None) -> int | None:
+    if day is None:
+        return None
+    for index, period in enumerate(periods):
+        if period.start <= day < period.end:
+            return index
+    return None
+
+
+# --- history per stage -------------------------------------------------------------------------
+
+
+@dataclass
+class StageStat:
+    """Of the closed deals that passed through a stage: how many, how many were won, and
+    the median number of days from entering the stage to winning."""
+
+    stage: Stage
+    closed: int = 0
+    won: int = 0
+    median_days: float | None = None
+
+    @property
+    def win_rate(self) -> float | None:
+        if self.stage.kind == StageKind.WON:
+            return 1.0
+        if self.stage.kind == StageKind.LOST:
+            return 0.0
+        return self.won / self.closed if self.closed else None
+
+    @property
+    def rate_used(self) -> Decimal:
+        """The historical rate, or the stage's default probability without history."""
+        if self.stage.kind != StageKind.OPEN:
+            return Decimal(1 if self.stage.kind == StageKind.WON else 0)
+        if not self.closed:
+            return Decimal(self.stage.probability) / 100
+        return Decimal(self.won) / Decimal(self.closed)
+
+    @property
+    def percent(self) -> float | None:
+        rate = self.win_rate
+        return None if rate is None else round(rate * 100, 1)
+
+
+def stage_stats(user: Any, *, today: date | None = None) -> dict[int, StageStat]:
+    """Win rate and median cycle time per stage, from the visible deals closed in the
+    last ``HISTORY_DAYS`` and their stage changes. Two queries."""
+    now = timezone.now()
+    since = now - timedelta(days=HISTORY_DAYS)
+    stats = {s.pk: StageStat(stage=s) for s in Stage.objects.select_related("pipeline")}
+    closed = visible_deals(user).filter(
+        stage__kind__in=(StageKind.WON, StageKind.LOST), closed_at__gte=since
+    )
+    # The first time each closed deal entered each stage.
+    entries = (
+        DealStageChange.objects.filter(deal__in=closed.values("pk"))
+        .values("deal_id", "to_stage_id", "deal__stage__kind", "deal__closed_at")
+        .annotate(first=Min("changed_at"))
+        .order_by()
+    )
+    days: dict[int, list[float]] = defaultdict(list)
+    for row in entries:
+        stat = stats.get(row["to_stage_id"])
+        if stat is None or stat.stage.kind != StageKind.OPEN:
+            continue
+        stat.closed += 1
+        if row["deal__stage__kind"] == StageKind.WON:
+            stat.won += 1
+            seconds = (row["deal__closed_at"] - row["first"]).total_seconds()
+            days[stat.stage.pk].append(max(0.0, seconds / 86400))
+    for pk, values in days.items():
+        stats[pk].median_days = statistics.median(values)
+    return stats
+
+
+# --- the forecast ------------------------------------------------------------------------------
+
+
+def _zero() -> dict[str, Decimal]:
+    return dict.fromkeys(FIGURES, Decimal(0))
+
+
+@dataclass
+class ForecastRow:
+    """One rep or team (``key`` None: no team), per currency: the figures per period and
+    over the whole horizon."""
+
+    key: int | None
+    label: str
+    currency: str
+    cells: list[dict[str, Decimal]]
+    total: dict[str, Decimal] = field(default_factory=_zero)
+
+
+@dataclass
+class Forecast:
+    periods: list[Period]
+    group: str
+    rows: list[ForecastRow]
+    totals: list[ForecastRow]  # one per currency, label ""
+    stages: list[StageStat]
+    currencies: list[str]
+
+    @property
+    def total_lines(self) -> list[tuple[Period, str, dict[str, Decimal]]]:
+        """(period, currency, figures) for the totals table, period by period."""
+        return [
+            (period, total.currency, total.cells[index])
+            for index, period in enumerate(self.periods)
+            for total in self.totals
+        ]
+
+    def chart_rows(self, currency: str) -> list[tuple[Period, dict[str, Decimal]]]:
+        total = next((t for t in self.totals if t.currency == currency), None)
+        if total is None:
+            return []
+        return list(zip(self.periods, total.cells, strict=True))
+
+
+def forecast_for(
+    user: Any,
+    *,
+    kind: str = "month",
+    count: int = 6,
+    start: date | None = None,
+    group: str = "rep",
+    owner_id: int | None = None,
+    team_id: int | None = None,
+) -> Forecast:
+    """The forecast over ``count`` months or quarters from the one containing ``start``
+    (today by default):
+
+    - ``won``: deals won (closed) in the period;
+    - ``commit`` / ``best_case`` / ``pipeline`` / ``omitted``: open deals expected to close
+      in the period, by the category their rep set;
+    - ``weighted``: Σ amount × probability of those open deals;
+    - ``projected``: every open deal × its stage's historical win rate, placed in the
+      period its stage's median cycle time lands it (its expected close date, or today
+      if that passed, when the stage has no history).
+    """
+    today = timezone.localdate()
+    kind = kind if kind in PERIOD_KINDS else "month"
+    group = group if group in GROUPS else "rep"
+    periods = periods_from(start or today, kind, max(1, min(count, 24)))
+    horizon_start, horizon_end = periods[0].start, periods[-1].end
+    field_name = "owner_id" if group == "rep" else "team_id"
+    deals = visible_deals(user)
+    if owner_id:
+        deals = deals.filter(owner_id=owner_id)
+    if team_id:
+        deals = deals.filter(team_id=team_id)
+    cells: dict[tuple[Any, str], list[dict[str, Decimal]]] = {}
+
+    def cell(key: Any, currency: str, index: int) -> dict[str, Decimal]:
+        row = cells.setdefault((key, currency), [_zero() for _ in periods])
+        return row[index]
+
+    # Open deals expected to close in the horizon, per month/quarter, category, probability.
+    open_rows = (
+        deals.filter(
+            stage__kind=StageKind.OPEN,
+            expected_close__gte=horizon_start,
+            expected_close__lt=horizon_end,
+        )
+        .annotate(bucket=Trunc("expected_close", kind, output_field=DateField()))
+        .values("bucket", field_name, "currency", "forecast_category", "probability")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in open_rows:
+        index = _period_index(periods, _as_date(row["bucket"]))
+        if index is None:
+            continue
+        target = cell(row[field_name], row["currency"], index)
+        total = _money(row["total"])
+        target[row["forecast_category"]] += total
+        target["weighted"] += total * row["probability"] / 100
+
+    # Deals won in the horizon, per local day closed (bucketed here: no time-zone SQL).
+    tz = timezone.get_current_timezone()
+    won_rows = (
+        deals.filter(
+            stage__kind=StageKind.WON,
+            closed_at__gte=_aware(horizon_start, tz),
+            closed_at__lt=_aware(horizon_end, tz),
+        )
+        .annotate(day=TruncDate("closed_at", tzinfo=tz))
+        .values("day", field_name, "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in won_rows:
+        index = _period_index(periods, _as_date(row["day"]))
+        if index is not None:
+            cell(row[field_name], row["currency"], index)["won"] += _money(row["total"])
+
+    # The projection: open deals by stage and day they entered it (or expected close).
+    stats = stage_stats(user)
+    projected_rows = (
+        deals.filter(stage__kind=StageKind.OPEN)
+        .annotate(entered=TruncDate("stage_entered_at", tzinfo=tz))
+        .values("stage_id", "entered", "expected_close", field_name, "currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in projected_rows:
+        stat = stats.get(row["stage_id"])
+        if stat is None:
+            continue
+        if stat.median_days is not None:
+            entered = _as_date(row["entered"]) or today
+            when = entered + timedelta(days=round(stat.median_days))
+        else:
+            when = _as_date(row["expected_close"]) or today
+        index = _period_index(periods, max(when, today))
+        if index is not None:
+            amount = _money(row["total"]) * stat.rate_used
+            cell(row[field_name], row["currency"], index)["projected"] += amount
+
+    rows = _labelled_rows(cells, group)
+    totals: dict[str, ForecastRow] = {}
+    for line in rows:
+        for figures in line.cells:
+            for name in FIGURES:
+                figures[name] = figures[name].quantize(CENT)
+                line.total[name] += figures[name]
+        summary = totals.setdefault(
+            line.currency, ForecastRow(None, "", line.currency, [_zero() for _ in periods])
+        )
+        for position, figures in enumerate(line.cells):
+            for name in FIGURES:
+                summary.cells[position][name] += figures[name]
+                summary.total[name] += figures[name]
+    open_stages = [s for s in stats.values() if s.stage.kind == StageKind.OPEN]
+    open_stages.sort(
+        key=lambda s: (s.stage.pipeline.position, s.stage.pipeline_id, s.stage.position)
+    )
+    return Forecast(
+        periods=periods,
+        group=group,
+        rows=rows,
+        totals=[totals[c] for c in sorted(totals)],
+        stages=open_stages,
+        currencies=sorted(totals),
+    )
+
+
+def _labelled_rows(
+    cells: dict[tuple[Any, str], list[dict[str, Decimal]]], group: str
+) -> list[ForecastRow]:
+    keys = {key for key, _currency in cells if key is not None}
+    if group == "rep":
+        names = {u.pk: str(u) for u in User.objects.filter(pk__in=keys)}
+    else:
+        names = {t.pk: t.name for t in Team.all_objects.filter(pk__in=keys)}
+    rows = [
+        ForecastRow(key, names.get(key, "—") if key is not None else "", currency, row)
+        for (key, currency), row in cells.items()
+    ]
+    rows.sort(key=lambda r: (r.key is None, r.label.lower(), r.key or 0, r.currency))
+    return rows
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _aware(day: date, tz: Any) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day), tz)
