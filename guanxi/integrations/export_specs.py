@@ -17,6 +17,8 @@ from guanxi.customers.templatetags.customers import province_name
 from guanxi.customers.views.accounts import filtered_accounts
 from guanxi.customers.views.contacts import filtered_contacts
 from guanxi.integrations.exports import Column, ExportSpec, register_export
+from guanxi.sales.views.deals import filtered_deals
+from guanxi.sales.views.leads import filtered_leads
 
 
 def _tags(obj: Any) -> str:
@@ -61,6 +63,65 @@ def _activities(user: Any, params: Any) -> QuerySet[Activity]:
     if params.get("mine", "1") == "1":
         queryset = queryset.filter(owner=user) | queryset.filter(assignee=user)
     return queryset.distinct().order_by("-at", "-pk")
+
+
+def _leads(user: Any, params: Any) -> QuerySet[Any]:
+    return (
+        filtered_leads(user, params, "export")
+        .select_related("owner")
+        .prefetch_related("tags")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _deals(user: Any, params: Any) -> QuerySet[Any]:
+    return (
+        filtered_deals(user, params, "export")
+        .select_related("account", "stage", "owner", "pipeline")
+        .prefetch_related("tags")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def register_sales() -> None:
+    register_export(
+        ExportSpec(
+            key="sales.lead",
+            label=_("Leads"),
+            rows=_leads,
+            columns=[
+                Column("id", "ID", lambda x: x.pk),
+                Column("name", _("Name"), lambda x: x.full_name),
+                Column("company", _("Company"), lambda x: x.company),
+                Column("status", _("Status"), lambda x: x.get_status_display()),
+                Column("source", _("Source"), lambda x: x.get_source_display()),
+                Column("score", _("Score"), lambda x: x.score),
+                Column("phone", _("Phone"), lambda x: x.phone),
+                Column("email", _("Email"), lambda x: x.email),
+                Column("owner", _("Owner"), lambda x: str(x.owner)),
+                Column("tags", _("Tags"), _tags),
+                Column("created_at", _("Created"), lambda x: x.created_at),
+            ],
+        )
+    )
+    register_export(
+        ExportSpec(
+            key="sales.deal",
+            label=_("Deals"),
+            rows=_deals,
+            columns=[
+                Column("id", "ID", lambda d: d.pk),
+                Column("name", _("Name"), lambda d: d.name),
+                Column("account", _("Account"), lambda d: d.account.name),
+                Column("stage", _("Stage"), lambda d: d.stage.display_name),
+                Column("amount", _("Amount"), lambda d: d.amount),
+                Column("currency", _("Currency"), lambda d: d.currency),
+                Column("expected_close", _("Expected close"), lambda d: d.expected_close),
+                Column("owner", _("Owner"), lambda d: str(d.owner)),
+                Column("tags", _("Tags"), _tags),
+            ],
+        )
+    )
 
 
 def register_all() -> None:
@@ -137,3 +198,4 @@ def register_all() -> None:
             ],
         )
     )
+    register_sales()

@@ -185,3 +185,24 @@ def test_old_export_files_are_deleted_after_a_week(client, rep):
     assert purge_old_exports(now=timezone.now() + timedelta(days=8)) == 1
     assert not ExportJob.objects.exists()
     assert not os.path.exists(path)
+
+
+def test_deals_export_with_the_table_filters(client, rep):
+    from guanxi.testing.deals import make_deal
+
+    won = make_deal(owner=rep, name="华信 ERP", amount=120000)
+    make_deal(owner=make_user(role="sales_rep"), name="别人的商机")
+    client.force_login(rep)
+    rows = csv_rows(client.get(reverse("integrations:export", args=["sales.deal"])))
+    assert rows[0][:3] == ["ID", "Name", "Account"]
+    assert [(r[0], r[1]) for r in rows[1:]] == [(str(won.pk), "华信 ERP")]
+
+
+def test_leads_export_follows_my_leads(client, rep):
+    from guanxi.testing.sales import make_lead
+
+    mine = make_lead(owner=rep, family_name="陈", given_name="静", company="远光")
+    make_lead(owner=make_user(role="sales_rep"))
+    client.force_login(rep)
+    rows = csv_rows(client.get(reverse("integrations:export", args=["sales.lead"])))
+    assert [(r[0], r[1], r[2]) for r in rows[1:]] == [(str(mine.pk), "陈静", "远光")]

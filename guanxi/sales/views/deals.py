@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,11 @@ from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import AccountContact
 from guanxi.customers.selectors import contacts_visible_to, primary_contact_of
-from guanxi.customers.views.common import custom_params, list_extras, service_fields
+from guanxi.customers.views.common import (
+    custom_params_of,
+    list_extras,
+    service_fields,
+)
 from guanxi.lib.listing import list_page
 from guanxi.sales.choices import StageKind
 from guanxi.sales.forms_deals import DealActivityForm, DealForm, MoveForm
@@ -62,6 +67,31 @@ def _date(value: str) -> date | None:
         return None
 
 
+def _criteria(params: Any) -> dict[str, Any]:
+    chosen = {name: params.get(name, "").strip() for name in FILTERS}
+    return {
+        "pipeline_id": chosen["pipeline"] if chosen["pipeline"].isdigit() else None,
+        "stage_id": chosen["stage"] if chosen["stage"].isdigit() else None,
+        "owner_id": chosen["owner"] if chosen["owner"].isdigit() else None,
+        "status": chosen["status"],
+        "close_from": _date(chosen["close_from"]),
+        "close_to": _date(chosen["close_to"]),
+        "tags": params.getlist("tag"),
+    }
+
+
+def filtered_deals(user: Any, params: Any, action: str = "view") -> QuerySet[Any]:
+    """The deals the table shows for these query parameters (the page and exports); a
+    bad custom-field filter raises ValidationError."""
+    queryset = filter_deals(
+        deals_visible_to(user, action), **_criteria(params), custom=custom_params_of(params)
+    )
+    return search_deals(queryset, params.get("q", ""))
+
+
+FILTERS = ("pipeline", "stage", "owner", "status", "close_from", "close_to")
+
+
 def _filters(request: HttpRequest) -> dict[str, str]:
     names = ("pipeline", "stage", "owner", "status", "close_from", "close_to")
     return {name: request.GET.get(name, "").strip() for name in names}
@@ -71,28 +101,18 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 def deal_list(request: HttpRequest) -> HttpResponse:
     """The table view: filters, search, sort, pages, saved views."""
     chosen = _filters(request)
-    filters: dict[str, Any] = {
-        "pipeline_id": chosen["pipeline"] if chosen["pipeline"].isdigit() else None,
-        "stage_id": chosen["stage"] if chosen["stage"].isdigit() else None,
-        "owner_id": chosen["owner"] if chosen["owner"].isdigit() else None,
-        "status": chosen["status"],
-        "close_from": _date(chosen["close_from"]),
-        "close_to": _date(chosen["close_to"]),
-        "tags": request.GET.getlist("tag"),
-    }
     try:
-        queryset = filter_deals(
-            deals_visible_to(request.user), **filters, custom=custom_params(request)
-        )
+        queryset = filtered_deals(request.user, request.GET)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        queryset = filter_deals(deals_visible_to(request.user), **filters)
-    queryset = search_deals(queryset, request.GET.get("q", ""))
+        queryset = filter_deals(deals_visible_to(request.user), **_criteria(request.GET))
+        queryset = search_deals(queryset, request.GET.get("q", ""))
     context = list_page(request, queryset, sort_fields=SORTS, default_sort="-updated_at")
     context["object_list"] = list(context["object_list"])
     context.update(list_extras(request, DEAL, context["object_list"]))
     context.update(saved_views_panel(request, DEAL))
+    context["can_export"] = can(request.user, DEAL, "export")
     pipelines = list(pipelines_visible_to(request.user))
     context.update(
         chosen=chosen,

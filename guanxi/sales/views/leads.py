@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +57,21 @@ def _default_mine(user: Any) -> bool:
     return scope_for(user, LEAD, "view") == Scope.OWN
 
 
+def filtered_leads(user: Any, params: Any, action: str = "view") -> QuerySet[Any]:
+    """The leads a list shows for these query parameters (the list page and exports)."""
+    mine_param = params.get("mine")
+    mine = _default_mine(user) if mine_param is None else mine_param == "1"
+    owner = params.get("owner", "")
+    queryset = filter_leads(
+        leads_visible_to(user, action),
+        status=params.get("status", OPEN),
+        source=params.get("source", ""),
+        owner_id=user.pk if mine else (owner if owner.isdigit() else None),
+        tags=params.getlist("tag"),
+    )
+    return search_leads(queryset, params.get("q", ""))
+
+
 @require_action(LEAD, "view")
 def lead_list(request: HttpRequest) -> HttpResponse:
     mine_param = request.GET.get("mine")
@@ -63,14 +79,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", OPEN)
     source = request.GET.get("source", "")
     owner = request.GET.get("owner", "")
-    queryset = filter_leads(
-        leads_visible_to(request.user),
-        status=status,
-        source=source,
-        owner_id=request.user.pk if mine else (owner if owner.isdigit() else None),
-        tags=request.GET.getlist("tag"),
-    )
-    queryset = search_leads(queryset, request.GET.get("q", ""))
+    queryset = filtered_leads(request.user, request.GET)
     context = list_page(
         request,
         queryset,
@@ -84,6 +93,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         sources=LeadSource.choices,
         owners=User.objects.filter(is_active=True).only("pk", "full_name", "email"),
         can_add=can(request.user, LEAD, "add"),
+        can_export=can(request.user, LEAD, "export"),
         can_setup=can(request.user, "sales.assignmentrule", "change"),
     )
     return render(request, "sales/lead_list.html", context)
