@@ -7,6 +7,7 @@ from django_tasks import task
 from guanxi.core.scheduling import register_periodic
 from guanxi.sales.services.first_contact import flag_overdue_first_contacts
 from guanxi.sales.services.prediction import train_lead_model
+from guanxi.sales.services.quotes import expire_quotes
 
 
 @task()
@@ -26,3 +27,12 @@ def retrain_lead_model() -> int | None:
 
 
 register_periodic(retrain_lead_model, every=timedelta(days=1))
+
+
+@task()
+def expire_old_quotes() -> int:
+    """Quotes past their validity become expired (idempotent)."""
+    return expire_quotes()
+
+
+register_periodic(expire_old_quotes, every=timedelta(days=1))

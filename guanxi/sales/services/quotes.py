@@ -9,6 +9,7 @@ needs approval cannot be sent. Changing the lines of an approved quote asks agai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -507,3 +508,40 @@ def mark_quote_accepted(*, actor: User, quote: Quote) -> Quote:
 def mark_quote_rejected(*, actor: User, quote: Quote) -> Quote:
     """The customer turned a sent quote down."""
     return _answer(actor, quote, QuoteStatus.REJECTED)
+
+
+def expire_quotes(*, today: date | None = None) -> int:
+    """Mark draft and sent quotes whose validity has ended as expired (audited as a
+    system change, and the owner told); run daily by the scheduler, safe to repeat."""
+    today = today or timezone.localdate()
+    due = Quote.objects.filter(
+        status__in=[QuoteStatus.DRAFT, QuoteStatus.SENT], valid_until__lt=today
+    ).select_related("deal__owner")
+    expired = 0
+    for quote in due:
+        with transaction.atomic():
+            changed = Quote.objects.filter(
+                pk=quote.pk, status__in=[QuoteStatus.DRAFT, QuoteStatus.SENT]
+            ).update(status=QuoteStatus.EXPIRED)
+            if not changed:
+                continue
+            record_audit(
+                actor=None,
+                event=AuditEvent.CHANGE,
+                obj=quote,
+                changes={"status": [quote.status, QuoteStatus.EXPIRED]},
+            )
+            notify(
+                recipients=[quote.deal.owner],
+                kind="quote.expired",
+                title=_expired_title(quote.number),
+                url=quote.get_absolute_url(),
+                obj=quote,
+            )
+            expired += 1
+    return expired
+
+
+def _expired_title(number: str) -> Callable[[], str]:
+    """Rendered later, in the recipient's language."""
+    return lambda: _("Quote %(number)s has expired") % {"number": number}
