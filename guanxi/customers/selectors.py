@@ -454,10 +454,15 @@ def agenda_of(user: Any, day: date, tz: Any) -> dict[str, list[Activity]]:
     }
 
 
-def calendar_of(users: Any, start: datetime, end: datetime) -> QuerySet[Activity]:
-    """Meetings and tasks of some users between two instants, for the calendar."""
+def calendar_of(viewer: Any, users: Any, start: datetime, end: datetime) -> QuerySet[Activity]:
+    """Meetings and tasks of some users between two instants, for ``viewer``'s calendar:
+    their own (owned or assigned to them) and, of the others, only what their activity
+    grant lets them see — a teammate's calendar shows no more than their records do."""
+    own = Q(assignee=viewer) | Q(assignee__isnull=True, owner=viewer)
+    visible = own | Q(pk__in=restrict(Activity.objects.all(), viewer).values("pk"))
     return (
         Activity.objects.filter(
+            visible,
             Q(assignee__in=users) | Q(assignee__isnull=True, owner__in=users),
             kind__in=[ActivityKind.MEETING, ActivityKind.TASK],
             at__gte=start,
@@ -531,7 +536,8 @@ def relationships_of(user: Any, subject: Account | Contact) -> list[Related]:
 
 
 def get_relationship_for(user: Any, pk: Any) -> Relationship:
-    """A relationship whose source the user may change; 404 otherwise."""
+    """A relationship one of whose ends the user may change (either side may correct
+    it); 404 otherwise."""
     relationship = (
         Relationship.objects.select_related(
             "from_contact", "to_contact", "from_account", "to_account"

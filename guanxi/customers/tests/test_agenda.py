@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from guanxi.core.models import TeamMembership
 from guanxi.core.services.tokens import create_token
 from guanxi.customers.selectors import agenda_of, calendar_of
 from guanxi.customers.services.activities import delete_activity, log_activity
@@ -243,14 +244,26 @@ def test_calendar_moves_to_the_week_of_any_day(client, nyer, week):
     assert bad.context["days"][0]["date"] == date(2026, 1, 12)
 
 
-def test_team_calendar_shows_every_members_meetings(client, nyer, week):
+def test_team_calendar_shows_a_manager_every_members_meetings(client, nyer, week):
     team, _other = week
-    client.force_login(nyer)
+    manager = make_user(role="sales_manager", time_zone="America/New_York")
+    TeamMembership.objects.create(team=team, user=manager, is_manager=True)
+    client.force_login(manager)
     response = client.get(reverse("customers:calendar"), {"team": team.pk})
     assert response.status_code == 200
     assert response.context["team"] == team
     assert dict(calendar_days(response))["2026-01-14"] == ["Tess meeting"]
     assert "Tess Mate" in response.content.decode()
+
+
+def test_team_calendar_shows_a_rep_no_more_than_their_grant(client, nyer, week):
+    # A rep sees only their own activities, so a teammate's meeting stays hidden.
+    team, _other = week
+    client.force_login(nyer)
+    response = client.get(reverse("customers:calendar"), {"team": team.pk})
+    assert response.status_code == 200
+    assert dict(calendar_days(response))["2026-01-14"] == []
+    assert "Tess meeting" not in response.content.decode()
 
 
 def test_calendar_of_a_team_one_is_not_in_is_not_found(client, nyer, week):
@@ -269,7 +282,7 @@ def test_administrator_sees_any_teams_calendar(client, admin, week):
 
 
 def test_calendar_selector_leaves_out_notes_cancelled_and_other_people(nyer, week):
-    items = calendar_of([nyer], ny(12, 0), ny(19, 0))
+    items = calendar_of(nyer, [nyer], ny(12, 0), ny(19, 0))
     assert subjects(items) == ["Mon meeting", "Fri task", "Sun late"]
 
 

@@ -298,6 +298,7 @@ def _calendar_people(request: HttpRequest) -> tuple[list[User], Team | None]:
     if not team_id.isdigit():
         return [request.user], None
     team = Team.objects.filter(pk=int(team_id), memberships__user=request.user).first()
+    # (Team.objects hides teams in the trash.)
     if team is None and request.user.is_superuser:
         team = Team.objects.filter(pk=int(team_id)).first()
     if team is None:
@@ -312,7 +313,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     start_day = _week_start(request, today)
     people, team = _calendar_people(request)
     start = datetime.combine(start_day, time.min, tzinfo=tz)
-    items = list(calendar_of(people, start, start + timedelta(days=7)))
+    items = list(calendar_of(request.user, people, start, start + timedelta(days=7)))
     days = []
     for offset in range(7):
         day = start_day + timedelta(days=offset)
@@ -338,7 +339,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     """The next 90 days (and last 30) of one's meetings as an iCalendar file."""
     now = timezone.now()
-    items = calendar_of([request.user], now - timedelta(days=30), now + timedelta(days=90))
+    items = calendar_of(
+        request.user, [request.user], now - timedelta(days=30), now + timedelta(days=90)
+    )
     meetings = [i for i in items if i.kind == ActivityKind.MEETING]
     response = HttpResponse(meetings_ics(meetings), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="guanxi-meetings.ics"'

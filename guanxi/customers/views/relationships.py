@@ -90,7 +90,10 @@ def contact_relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def relationship_remove(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = get_relationship_for(request.user, pk)
-    back = relationship.from_contact or relationship.from_account
+    source = relationship.from_contact or relationship.from_account
+    target = relationship.to_contact or relationship.to_account
+    # Back to the end the user came from (either end's editors may remove it).
+    back = source if is_permitted(request.user, source, "view") else target
     remove_relationship(actor=request.user, relationship=relationship)
     messages.success(request, _("The relationship was removed."))
     return redirect(back)
