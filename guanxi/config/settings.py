@@ -177,6 +177,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
+# How many reverse proxies stand in front of Guanxi (and append to X-Forwarded-For);
+# the client address used for lock-outs, rate limits and the audit log is read past them.
+TRUSTED_PROXY_HOPS = int(
+    os.environ.get("TRUSTED_PROXY_HOPS", "1" if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else "0")
+)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
 )

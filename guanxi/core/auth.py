@@ -24,8 +24,19 @@ def is_locked_out(email: str) -> bool:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The visitor's address. Behind ``TRUSTED_PROXY_HOPS`` reverse proxies it is the
+    entry that many hops from the right of X-Forwarded-For (each proxy appends the
+    address it saw; entries further left could be forged by the client)."""
     if request is None:
         return None
+    hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0))
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

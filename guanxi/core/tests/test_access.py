@@ -108,3 +108,15 @@ def test_builtin_roles_exist_with_declared_grants():
     assert not RoleGrant.objects.filter(
         role__code="sales_rep", object_type="core.auditentry"
     ).exists()
+
+
+def test_client_ip_reads_past_trusted_proxies_only(rf, settings):
+    from guanxi.core.auth import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_HOPS = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy: the header could be forged
+    settings.TRUSTED_PROXY_HOPS = 1
+    assert client_ip(request) == "203.0.113.9"  # what our one proxy saw, not the forged left
+    settings.TRUSTED_PROXY_HOPS = 3
+    assert client_ip(request) == "10.0.0.2"  # fewer entries than hops: the direct peer
