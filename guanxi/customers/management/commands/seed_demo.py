@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import ProtectedError
 
 from guanxi.core.management.commands.seed_demo_users import DEMO_USERS
 from guanxi.core.models import User
@@ -62,7 +63,13 @@ class Command(BaseCommand):
                     "account, contact and activity and load the demo again, run "
                     "`manage.py seed_demo --reset`."
                 )
-            reset_demo()
+            try:
+                reset_demo()
+            except ProtectedError:
+                raise CommandError(
+                    "Deals still refer to these accounts: run `manage.py seed_demo_sales "
+                    "--reset` first, then `manage.py seed_demo --reset`."
+                ) from None
             self.stdout.write("Deleted the previous accounts, contacts and activities.")
         if not User.objects.filter(email__in=[row[0] for row in DEMO_USERS]).exists():
             call_command("seed_demo_users", stdout=self.stdout)
