@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -57,6 +57,13 @@ def scope_for(user: Any, object_type: str, action: str) -> str | None:
 def can(user: Any, object_type: str, action: str) -> bool:
     """Whether the user may perform the action on at least some records of the type."""
     return scope_for(user, object_type, action) is not None
+
+
+def require(user: Any, object_type: str, action: str) -> None:
+    """PermissionDenied unless the user may ``action`` some records of the type (the
+    coarse check of a page or endpoint; which records is up to the selectors)."""
+    if not can(user, object_type, action):
+        raise PermissionDenied
 
 
 def teammate_ids(user: User) -> QuerySet[TeamMembership, Any]:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.access import can, get_for_or_404, restrict
+from guanxi.core.access import can, get_for_or_404, require, restrict
 from guanxi.core.models import CustomField, Role, Team, User
 from guanxi.core.schemas import (
     AuditPage,
@@ -62,11 +62,6 @@ from guanxi.core.services import users as user_services
 from guanxi.integrations.api.pagination import MAX_LIMIT, keyset_page
 
 router = Router(tags=["platform"])
-
-
-def require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
 
 
 def _roles_from_codes(codes: list[str]) -> list[Role]:

@@ -53,8 +53,6 @@ def restore(request: HttpRequest, item_id: int) -> Any:
     "/trash/{item_id}", response={204: None}, summary="Delete for good now (administrators)"
 )
 def purge(request: HttpRequest, item_id: int) -> Any:
-    if not request.user.is_superuser:
-        raise PermissionDenied
     item = get_trash_item_for(request.user, item_id)
     trash_services.purge_record(actor=request.user, item=item)
     return Status(204, None)

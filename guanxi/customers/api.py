@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.renderers import JSONRenderer
 
-from guanxi.core.access import can
+from guanxi.core.access import require
 from guanxi.core.custom_fields import PREFIX
 from guanxi.core.models import Team, User
 from guanxi.customers.models import Account, Contact, CustomerTier
@@ -63,11 +63,6 @@ SORTS = ("pk", "name_pinyin", "created_at", "updated_at")
 # What a bulk action needs on every record it touches.
 RENDERER = JSONRenderer()  # the NinjaAPI's default renderer (integrations.api.assembly)
 BULK_NEEDS = {"assign": "change", "tag": "change", "untag": "change", "delete": "delete"}
-
-
-def require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
 
 
 def _resolve(data: dict[str, Any], user: Any) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from guanxi.core.access import can
+from guanxi.core.access import can, require
 from guanxi.core.models import Team, User
 from guanxi.customers.models import Activity
+from guanxi.customers.object_types import ACTIVITY
 from guanxi.customers.schemas_activities import (
     ActivityIn,
     ActivityPage,
@@ -35,12 +36,10 @@ from guanxi.customers.timeline import timeline_page
 from guanxi.integrations.api.pagination import MAX_LIMIT, keyset_page
 
 router = Router(tags=["activities"])
-ACTIVITY = "customers.activity"
 
 
 def _require(user: Any, action: str) -> None:
-    if not can(user, ACTIVITY, action):
-        raise PermissionDenied
+    require(user, ACTIVITY, action)
 
 
 def _resolve(data: dict[str, Any], user: Any) -> dict[str, Any]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from guanxi.core.access import can, get_for_or_404, restrict
+from guanxi.core.access import get_for_or_404, require, restrict
 from guanxi.customers.models import Activity, EmailTemplate
 from guanxi.customers.object_types import EMAIL_TEMPLATE
 from guanxi.customers.schemas_activities import ActivitySchema
@@ -53,18 +53,13 @@ class EmailTemplatePatchIn(Schema):
     body: str | None = Field(default=None, min_length=1)
 
 
-def _require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
-
-
 @router.post(
     "/contacts/{contact_id}/emails",
     response={201: ActivitySchema},
     summary="Email a contact (personalised, sent by SMTP, kept on the timeline)",
 )
 def email_contact(request: HttpRequest, contact_id: int, payload: EmailIn) -> Any:
-    _require(request.user, "customers.activity", "add")
+    require(request.user, "customers.activity", "add")
     contact = get_contact_for(request.user, contact_id)
     account = None
     if payload.account_id is not None:
@@ -90,7 +85,7 @@ def email_contact(request: HttpRequest, contact_id: int, payload: EmailIn) -> An
 
 @router.get("/email-templates", response=list[EmailTemplateSchema], summary="Email templates")
 def list_templates(request: HttpRequest) -> Any:
-    _require(request.user, EMAIL_TEMPLATE, "view")
+    require(request.user, EMAIL_TEMPLATE, "view")
     return list(restrict(EmailTemplate.objects.all(), request.user))
 
 
@@ -98,7 +93,7 @@ def list_templates(request: HttpRequest) -> Any:
     "/email-templates", response={201: EmailTemplateSchema}, summary="Create an email template"
 )
 def create_template(request: HttpRequest, payload: EmailTemplateIn) -> Any:
-    _require(request.user, EMAIL_TEMPLATE, "add")
+    require(request.user, EMAIL_TEMPLATE, "add")
     template = template_services.create_email_template(actor=request.user, **payload.dict())
     return Status(201, template)
 
@@ -109,7 +104,7 @@ def create_template(request: HttpRequest, payload: EmailTemplateIn) -> Any:
     summary="Change an email template",
 )
 def patch_template(request: HttpRequest, template_id: int, payload: EmailTemplatePatchIn) -> Any:
-    _require(request.user, EMAIL_TEMPLATE, "change")
+    require(request.user, EMAIL_TEMPLATE, "change")
     template = get_for_or_404(EmailTemplate.objects.all(), request.user, template_id, "change")
     return template_services.update_email_template(
         actor=request.user, template=template, **payload.dict(exclude_unset=True)
@@ -120,7 +115,7 @@ def patch_template(request: HttpRequest, template_id: int, payload: EmailTemplat
     "/email-templates/{template_id}", response={204: None}, summary="Delete an email template"
 )
 def delete_template(request: HttpRequest, template_id: int) -> Any:
-    _require(request.user, EMAIL_TEMPLATE, "delete")
+    require(request.user, EMAIL_TEMPLATE, "delete")
     template = get_for_or_404(EmailTemplate.objects.all(), request.user, template_id, "delete")
     template_services.delete_email_template(actor=request.user, template=template)
     return Status(204, None)

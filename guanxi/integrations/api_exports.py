@@ -5,17 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from guanxi.integrations.models import ExportJob, ExportStatus
-from guanxi.integrations.services import (
-    finish_in_background,
-    request_export,
-    run_export,
-    sync_limit,
-)
+from guanxi.integrations.selectors import exports_of, get_export_for, get_finished_export_for
+from guanxi.integrations.services import start_export
 from guanxi.integrations.views import download_response
 
 router = Router(tags=["exports"])
@@ -45,28 +40,20 @@ class ExportSchema(Schema):
     summary="Export a list (done at once when small; otherwise queued — poll it)",
 )
 def create_export(request: HttpRequest, payload: ExportIn) -> Any:
-    job = request_export(
+    job = start_export(
         actor=request.user, object_type=payload.object_type, fmt=payload.format, query=payload.query
     )
-    if job.rows <= sync_limit():
-        run_export(job.pk)
-        job.refresh_from_db()
-    else:
-        finish_in_background(job)
     return Status(201, job)
 
 
 @router.get("/exports", response=list[ExportSchema], summary="Your exports, newest first")
 def list_exports(request: HttpRequest) -> Any:
-    return list(ExportJob.objects.filter(user=request.user)[:50])
+    return list(exports_of(request.user)[:50])
 
 
 @router.get("/exports/{export_id}", response=ExportSchema, summary="One of your exports")
 def get_export(request: HttpRequest, export_id: int) -> Any:
-    job = ExportJob.objects.filter(pk=export_id, user=request.user).first()
-    if job is None:
-        raise Http404
-    return job
+    return get_export_for(request.user, export_id)
 
 
 @router.get(
@@ -83,9 +70,4 @@ def get_export(request: HttpRequest, export_id: int) -> Any:
     },
 )
 def download_export(request: HttpRequest, export_id: int) -> FileResponse:
-    job = ExportJob.objects.filter(
-        pk=export_id, user=request.user, status=ExportStatus.DONE
-    ).first()
-    if job is None or not job.file:
-        raise Http404
-    return download_response(job)
+    return download_response(get_finished_export_for(request.user, export_id))

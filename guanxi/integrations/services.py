@@ -100,6 +100,18 @@ def run_export(job_id: int) -> bool:
     return True
 
 
+def start_export(*, actor: User, object_type: str, fmt: str, query: str) -> ExportJob:
+    """Request an export and write it at once when small; otherwise queue it (its owner
+    is notified when it is ready). Returns the job, done, failed or queued."""
+    job = request_export(actor=actor, object_type=object_type, fmt=fmt, query=query)
+    if job.rows <= sync_limit():
+        run_export(job.pk)
+        job.refresh_from_db()
+    else:
+        finish_in_background(job)
+    return job
+
+
 def finish_in_background(job: ExportJob) -> None:
     """Queue a large export; its owner is notified with a download link when it is ready."""
     transaction.on_commit(lambda: _enqueue(job.pk))

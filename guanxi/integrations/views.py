@@ -5,17 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from guanxi.core.views.errors import flash_errors
 from guanxi.integrations.models import ExportJob, ExportStatus
-from guanxi.integrations.services import (
-    finish_in_background,
-    request_export,
-    run_export,
-    sync_limit,
-)
+from guanxi.integrations.selectors import exports_of, get_finished_export_for
+from guanxi.integrations.services import start_export
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -41,21 +38,17 @@ def export(request: HttpRequest, object_type: str) -> HttpResponse:
     params = request.GET.copy()
     fmt = params.pop("format", ["csv"])[-1]
     try:
-        job = request_export(
+        job = start_export(
             actor=request.user, object_type=object_type, fmt=fmt, query=params.urlencode()
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect("integrations:export_list")
-    if job.rows <= sync_limit():
-        run_export(job.pk)
-        job.refresh_from_db()
-        if job.status == ExportStatus.DONE:
-            return download_response(job)
+    if job.status == ExportStatus.DONE:
+        return download_response(job)
+    if job.status == ExportStatus.FAILED:
         messages.error(request, _("The export failed: %(error)s") % {"error": job.error})
         return redirect("integrations:export_list")
-    finish_in_background(job)
     messages.success(
         request,
         _("%(rows)s rows are being exported; you will be notified when the file is ready.")
@@ -66,14 +59,11 @@ def export(request: HttpRequest, object_type: str) -> HttpResponse:
 
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
-    jobs = ExportJob.objects.filter(user=request.user)[:50]
+    jobs = exports_of(request.user)[:50]
     return render(request, "integrations/export_list.html", {"jobs": jobs})
 
 
 @login_required
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the person who exported may download the file."""
-    job = ExportJob.objects.filter(pk=pk, user=request.user, status=ExportStatus.DONE).first()
-    if job is None or not job.file:
-        raise Http404
-    return download_response(job)
+    return download_response(get_finished_export_for(request.user, pk))

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.access import can
+from guanxi.core.access import require
 from guanxi.core.models import Team, User
 from guanxi.customers.models import Activity
+from guanxi.customers.object_types import ACTIVITY
 from guanxi.customers.schemas_activities import ActivityPage, ActivitySchema, TimelinePage
 from guanxi.customers.selectors import account_choices, contacts_visible_to
 from guanxi.integrations.api.pagination import keyset_page
@@ -48,12 +49,6 @@ from guanxi.sales.timeline_sources_deals import deal_timeline_page
 
 router = Router(tags=["deals"])
 SORTS = ("pk", "name", "amount", "expected_close", "created_at", "updated_at")
-ACTIVITY = "customers.activity"
-
-
-def require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
 
 
 def _resolve(data: dict[str, Any], user: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.access import can
+from guanxi.core.access import require
 from guanxi.core.models import Team, User
 from guanxi.integrations.api.pagination import keyset_page
 from guanxi.sales.object_types import DEAL, TARGET
@@ -34,11 +34,6 @@ from guanxi.sales.services import targets as services
 
 router = Router(tags=["forecast"])
 TARGET_SORTS = ("pk", "period_start", "period_end", "amount")
-
-
-def require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
 
 
 def _row(forecast: Forecast, row: ForecastRow) -> dict[str, Any]:

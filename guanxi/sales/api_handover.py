@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from guanxi.core.access import can, get_for_or_404
+from guanxi.core.access import get_for_or_404, require
 from guanxi.core.models import User
 from guanxi.core.selectors import users_visible_to
+from guanxi.customers.object_types import ACCOUNT
 from guanxi.sales.services.handover import hand_over
 
 router = Router(tags=["handover"])
@@ -38,8 +39,7 @@ class MovedSchema(Schema):
     summary="Move a leaver's accounts, contacts, leads, open deals and open tasks",
 )
 def handover(request: HttpRequest, user_id: int, payload: HandoverIn) -> Any:
-    if not can(request.user, "customers.account", "assign"):
-        raise PermissionDenied
+    require(request.user, ACCOUNT, "assign")
     leaver = get_for_or_404(users_visible_to(request.user), request.user, user_id)
     receivers = list(User.objects.filter(pk__in=payload.receiver_ids, is_active=True))
     if len(receivers) != len(set(payload.receiver_ids)):

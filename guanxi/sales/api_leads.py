@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.access import can
+from guanxi.core.access import require
 from guanxi.core.models import Team, User
 from guanxi.customers.selectors import get_account_for, get_contact_for
 from guanxi.integrations.api.pagination import keyset_page
@@ -55,11 +55,6 @@ from guanxi.sales.services.conversion import check_may_convert, convert_lead
 router = Router(tags=["leads"])
 
 SORTS = ("pk", "score", "created_at", "updated_at")
-
-
-def require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
 
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from guanxi.core.access import can
+from guanxi.core.access import require
 from guanxi.customers.models import CustomerTier
 from guanxi.customers.selectors import account_choices, contacts_visible_to
 from guanxi.integrations.api.pagination import keyset_page
@@ -54,11 +54,6 @@ from guanxi.sales.services import quotes as services
 from guanxi.sales.services.pricing import applicable_item
 
 router = Router(tags=["products and quotes"])
-
-
-def require(user: Any, object_type: str, action: str) -> None:
-    if not can(user, object_type, action):
-        raise PermissionDenied
 
 
 def _renamed(call: Callable[[], Any], names: dict[str, str]) -> Any:

@@ -286,9 +286,5 @@ def deal_activities(deal: Deal) -> QuerySet[Activity]:
     )
 
 
-def deal_choices(user: Any, action: str = "view") -> QuerySet[Deal]:
-    return restrict(Deal.objects.all(), user, action).only("pk", "name").order_by("name", "pk")
-
-
 def owner_choices() -> QuerySet[User]:
     return User.objects.filter(is_active=True).only("pk", "full_name", "email")

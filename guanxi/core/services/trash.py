@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -146,6 +146,8 @@ def _delete_attachments(object_type: str, object_id: str) -> None:
 @transaction.atomic
 def purge_record(*, actor: User, item: TrashItem) -> None:
     """Delete a trashed record for good before its 30 days are up (administrators)."""
+    if not actor.is_superuser:
+        raise PermissionDenied
     if item.group_id is not None:
         raise ValidationError(
             {"record": _("This record was deleted together with another; purge that one.")}

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.core.selectors import attachments_of, get_attachment_for, get_record_for, may_attach
 from guanxi.core.services.attachments import add_attachment, delete_attachment
+from guanxi.core.views.errors import flash_errors
+from guanxi.core.views.redirects import redirect_back
 
 
 def attachment_panel(user: Any, obj: Model) -> dict[str, Any]:
@@ -28,15 +29,8 @@ def attachment_panel(user: Any, obj: Model) -> dict[str, Any]:
     }
 
 
-def _back(request: HttpRequest, parent: Model) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return redirect(target)
-    if hasattr(parent, "get_absolute_url"):
-        return redirect(parent.get_absolute_url())
-    return redirect("web:home")
+def _page_of(parent: Model) -> str:
+    return parent.get_absolute_url() if hasattr(parent, "get_absolute_url") else reverse("web:home")
 
 
 @require_POST
@@ -48,15 +42,18 @@ def attachment_upload(request: HttpRequest, object_type: str, object_id: str) ->
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
-        return _back(request, parent)
+        return redirect_back(
+            request, parent.get_absolute_url() if hasattr(parent, "get_absolute_url") else "/"
+        )
     try:
         add_attachment(actor=request.user, parent=parent, upload=upload)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The file was attached."))
-    return _back(request, parent)
+    return redirect_back(
+        request, parent.get_absolute_url() if hasattr(parent, "get_absolute_url") else "/"
+    )
 
 
 @login_required
@@ -79,4 +76,6 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, parent = get_attachment_for(request.user, pk, "delete")
     delete_attachment(actor=request.user, attachment=attachment, parent=parent)
     messages.success(request, _("The file was moved to the trash."))
-    return _back(request, parent)
+    return redirect_back(
+        request, parent.get_absolute_url() if hasattr(parent, "get_absolute_url") else "/"
+    )

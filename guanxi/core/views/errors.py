@@ -1,7 +1,9 @@
 """Turning a service's ValidationError into form errors."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -11,3 +13,9 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def flash_errors(request: HttpRequest, error: ValidationError) -> None:
+    """Show each message of a service's ValidationError on the next page."""
+    for message in error.messages:
+        messages.error(request, message)

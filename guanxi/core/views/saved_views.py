@@ -8,8 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,8 @@ from guanxi.core.access import can
 from guanxi.core.models import Team
 from guanxi.core.selectors import get_own_view, saved_views_for
 from guanxi.core.services.saved_views import clean_query, delete_view, save_view
+from guanxi.core.views.errors import flash_errors
+from guanxi.core.views.redirects import redirect_back
 
 
 def saved_views_panel(request: HttpRequest, object_type: str) -> dict[str, Any]:
@@ -30,15 +31,6 @@ def saved_views_panel(request: HttpRequest, object_type: str) -> dict[str, Any]:
         "view_query": current,
         "view_teams": request.user.teams.all(),
     }
-
-
-def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("web:home")
 
 
 @require_POST
@@ -59,11 +51,10 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
             team=team,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _back(request)
+        flash_errors(request, error)
+        return redirect_back(request, reverse("web:home"))
     messages.success(request, _("The view “%(name)s” was saved.") % {"name": view.name})
-    return _back(request)
+    return redirect_back(request, reverse("web:home"))
 
 
 @require_POST
@@ -72,4 +63,4 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     view = get_own_view(request.user, pk)
     delete_view(actor=request.user, view=view)
     messages.success(request, _("The view was deleted."))
-    return _back(request)
+    return redirect_back(request, reverse("web:home"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from guanxi.core.permissions import label_of
 from guanxi.core.selectors import get_trash_item_for, trash_visible_to
 from guanxi.core.services.trash import purge_record, restore_record
 from guanxi.core.trash import trash_rules
+from guanxi.core.views.errors import flash_errors
 from guanxi.lib.listing import list_page
 
 
@@ -41,8 +42,7 @@ def trash_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         record = restore_record(actor=request.user, item=item)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect("core:trash_list")
     messages.success(request, _("“%(record)s” was restored.") % {"record": item.object_repr})
     if hasattr(record, "get_absolute_url"):
@@ -53,8 +53,6 @@ def trash_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def trash_purge(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_superuser:
-        raise PermissionDenied
     item = get_trash_item_for(request.user, pk)
     purge_record(actor=request.user, item=item)
     messages.success(

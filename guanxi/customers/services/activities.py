@@ -22,6 +22,7 @@ from guanxi.core.services.notifications import notify
 from guanxi.core.services.trash import trash_record
 from guanxi.customers.choices import ActivityKind, Direction, TaskStatus
 from guanxi.customers.models import Account, Activity, Contact
+from guanxi.customers.object_types import ACTIVITY
 from guanxi.customers.services.common import (
     Errors,
     check_owner_and_team,
@@ -30,7 +31,6 @@ from guanxi.customers.services.common import (
     first_team_of,
 )
 
-ACTIVITY = "customers.activity"
 FIELDS = (
     "kind",
     "subject",

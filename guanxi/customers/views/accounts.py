@@ -20,6 +20,7 @@ from guanxi.core.decorators import require_action
 from guanxi.core.models import User
 from guanxi.core.selectors import audit_for_object
 from guanxi.core.views.attachments import attachment_panel
+from guanxi.core.views.errors import flash_errors
 from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel, Industry
 from guanxi.customers.forms import AccountForm, AddressFormSet
@@ -98,8 +99,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     try:
         queryset = filtered_accounts(request.user, request.GET)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         queryset = filter_accounts(accounts_visible_to(request.user), **_criteria(request.GET))
         queryset = search_accounts(queryset, request.GET.get("q", ""))
     context = list_page(
@@ -254,8 +254,7 @@ def account_set_primary(request: HttpRequest, pk: int, contact_pk: int) -> HttpR
     try:
         set_primary_contact(actor=request.user, account=account, contact=contact)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("%(name)s is now the primary contact.") % {"name": contact.full_name}

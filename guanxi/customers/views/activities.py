@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,11 +20,13 @@ from guanxi.core.access import can, is_permitted
 from guanxi.core.decorators import require_action
 from guanxi.core.models import Team, User
 from guanxi.core.selectors import audit_for_object
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
+from guanxi.core.views.redirects import redirect_back, safe_url
 from guanxi.customers.calendar import meetings_ics
 from guanxi.customers.choices import ActivityKind, TaskStatus
 from guanxi.customers.forms_activities import ActivityForm
 from guanxi.customers.models import Account, AccountContact, Activity, Contact
+from guanxi.customers.object_types import ACTIVITY
 from guanxi.customers.selectors import (
     accounts_visible_to,
     activities_visible_to,
@@ -39,8 +40,6 @@ from guanxi.customers.selectors import (
 from guanxi.customers.services import activities as services
 from guanxi.customers.timeline import kind_choices, timeline_page
 from guanxi.lib.listing import list_page
-
-ACTIVITY = "customers.activity"
 
 
 def timeline_panel(request: HttpRequest, subject: Model, url: str) -> dict[str, Any]:
@@ -120,15 +119,6 @@ def _linkable(request: HttpRequest, activity: Activity | None = None) -> dict[st
     }
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 @require_action(ACTIVITY, "add")
 def activity_create(request: HttpRequest) -> HttpResponse:
     linkable = _linkable(request)
@@ -152,13 +142,12 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 _("%(kind)s “%(subject)s” was saved.")
                 % {"kind": activity.get_kind_display(), "subject": activity.subject},
             )
-            return _back(request, activity.get_absolute_url())
-    back = request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+            return redirect_back(request, activity.get_absolute_url())
+    back = safe_url(request, request.GET.get("next", ""))
     context = {
         "form": form,
         "title": _("New activity"),
-        "cancel_url": back if back and safe else reverse("customers:activity_list"),
+        "cancel_url": back or reverse("customers:activity_list"),
     }
     return render(request, "web/form_page.html", context)
 
@@ -247,9 +236,8 @@ def activity_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             services.reopen_activity(actor=request.user, activity=activity)
             messages.success(request, _("Opened again."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    return _back(request, activity.get_absolute_url())
+        flash_errors(request, error)
+    return redirect_back(request, activity.get_absolute_url())
 
 
 @require_POST

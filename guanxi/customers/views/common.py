@@ -18,7 +18,7 @@ from guanxi.core import custom_fields
 from guanxi.core.access import can
 from guanxi.core.choices import FieldType
 from guanxi.core.models import CustomField, Tag
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.customers.forms import BulkForm
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.selectors import records_for_bulk
@@ -162,12 +162,8 @@ def _filter_input(field: CustomField, params: Any) -> dict[str, Any]:
     }
 
 
-def custom_params(request: HttpRequest) -> dict[str, str]:
-    """The ``cf_<key>`` filters of the query string."""
-    return custom_params_of(request.GET)
-
-
 def custom_params_of(params: Any) -> dict[str, str]:
+    """The ``cf_<key>`` filters of a query string."""
     return {
         key: value.strip()
         for key, value in params.items()
@@ -225,8 +221,7 @@ def bulk_view(
             tag=form.cleaned_data.get("tag") or "",
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return back
     messages.success(
         request,

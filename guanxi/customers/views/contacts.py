@@ -20,6 +20,7 @@ from guanxi.core.decorators import require_action
 from guanxi.core.models import User
 from guanxi.core.selectors import audit_for_object
 from guanxi.core.views.attachments import attachment_panel
+from guanxi.core.views.errors import flash_errors
 from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel
 from guanxi.customers.forms import (
@@ -98,8 +99,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     try:
         queryset = filtered_contacts(request.user, request.GET)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         queryset = filter_contacts(contacts_visible_to(request.user), **_criteria(request.GET))
         queryset = search_contacts(queryset, request.GET.get("q", ""))
     context = list_page(
@@ -268,11 +268,6 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/confirm_delete.html", context)
 
 
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @require_POST
 @require_action(CONTACT, "change")
 def contact_link_account(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,7 +281,7 @@ def contact_link_account(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         link_contact_to_account(actor=request.user, contact=contact, **form.cleaned_data)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The contact was linked to the account."))
     return redirect("customers:contact_detail", pk=contact.pk)
@@ -300,7 +295,7 @@ def contact_unlink_account(request: HttpRequest, pk: int, account_pk: int) -> Ht
     try:
         unlink_contact_from_account(actor=request.user, contact=contact, account=account)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The contact was removed from the account."))
     return redirect("customers:contact_detail", pk=contact.pk)
@@ -315,7 +310,7 @@ def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             record_consent(actor=request.user, contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The consent was recorded."))
     else:

@@ -17,7 +17,7 @@ from guanxi.core.decorators import require_action
 from guanxi.core.views.errors import add_service_errors
 from guanxi.customers.forms_email import ComposeForm, EmailTemplateForm
 from guanxi.customers.models import AccountContact, EmailTemplate
-from guanxi.customers.object_types import ACCOUNT, CONTACT, EMAIL_TEMPLATE
+from guanxi.customers.object_types import ACCOUNT, ACTIVITY, CONTACT, EMAIL_TEMPLATE
 from guanxi.customers.selectors import contacts_visible_to, get_account_for, get_contact_for
 from guanxi.customers.services.email import PLACEHOLDERS, send_customer_email
 from guanxi.customers.services.email_templates import (
@@ -25,8 +25,6 @@ from guanxi.customers.services.email_templates import (
     delete_email_template,
     update_email_template,
 )
-
-ACTIVITY = "customers.activity"
 
 
 def _templates(request: HttpRequest) -> Any:

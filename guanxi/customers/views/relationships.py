@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from guanxi.core.access import is_permitted
 from guanxi.core.decorators import require_action
 from guanxi.core.search import search
+from guanxi.core.views.errors import flash_errors
 from guanxi.customers.choices import AccountRelation, ContactRelation
 from guanxi.customers.graph import relationship_svg
 from guanxi.customers.models import Account, Contact
@@ -65,8 +66,7 @@ def _add(request: HttpRequest, subject: Model, targets: Any) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The relationship was recorded."))
     return redirect(subject)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from guanxi.customers.services.common import (
 from guanxi.sales.choices import ForecastCategory, LostReason, StageKind
 from guanxi.sales.models import Deal, DealStageChange, Pipeline, Stage
 from guanxi.sales.object_types import DEAL
+from guanxi.sales.services.money import clean_currency, clean_money
 
 # The fields ``update_deal`` accepts; the stage changes only through ``move_deal``.
 DEAL_FIELDS = (
@@ -43,7 +42,6 @@ DEAL_FIELDS = (
     "tags",
     "custom_fields",
 )
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def deal_snapshot(deal: Deal) -> dict[str, Any]:
@@ -69,26 +67,6 @@ def deal_snapshot(deal: Deal) -> dict[str, Any]:
         "team": deal.team_id,
         **custom_fields_snapshot(deal.custom_fields),
     }
-
-
-def _clean_amount(errors: Errors, value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value if value not in (None, "") else "0")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.add("amount", _("Enter a number, such as 125000.00."))
-        return Decimal("0")
-    if amount < 0:
-        errors.add("amount", _("The amount cannot be negative."))
-    elif amount > MAX_AMOUNT:
-        errors.add("amount", _("The amount is too large."))
-    return amount
-
-
-def _clean_currency(errors: Errors, value: Any) -> str:
-    code = str(value or "CNY").strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        errors.add("currency", _("Use a three-letter ISO currency code, such as CNY."))
-    return code
 
 
 def _clean_probability(errors: Errors, value: Any) -> int:
@@ -183,9 +161,9 @@ def apply_fields(
             _check_contact(errors, account, contact)
         deal.contact = contact
     if "amount" in fields:
-        deal.amount = _clean_amount(errors, fields["amount"])
+        deal.amount = clean_money(errors, "amount", fields["amount"])
     if "currency" in fields:
-        deal.currency = _clean_currency(errors, fields["currency"])
+        deal.currency = clean_currency(errors, fields["currency"])
     if "probability" in fields and fields["probability"] is not None:
         deal.probability = _clean_probability(errors, fields["probability"])
     if "expected_close" in fields:

@@ -9,9 +9,7 @@ check; within one list the database allows one item per product.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,6 +23,7 @@ from guanxi.customers.models import CustomerTier
 from guanxi.customers.services.common import Errors, clean_text, clean_tier
 from guanxi.sales.models import PriceList, PriceListItem, Product
 from guanxi.sales.services.deals_fields import _clean_date
+from guanxi.sales.services.money import clean_currency, clean_money
 from guanxi.sales.services.pricing import overlapping_items
 
 PRODUCT_FIELDS = (
@@ -38,28 +37,6 @@ PRODUCT_FIELDS = (
     "is_active",
 )
 PRICE_LIST_FIELDS = ("name", "currency", "tier", "valid_from", "valid_to", "is_active")
-MAX_PRICE = Decimal("999999999999.99")
-
-
-def clean_money(errors: Errors, field: str, value: Any) -> Decimal:
-    """A non-negative amount with two decimals."""
-    try:
-        amount = Decimal(str(value if value not in (None, "") else "0")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.add(field, _("Enter a number, such as 125000.00."))
-        return Decimal("0")
-    if amount < 0:
-        errors.add(field, _("The amount cannot be negative."))
-    elif amount > MAX_PRICE:
-        errors.add(field, _("The amount is too large."))
-    return amount
-
-
-def clean_currency(errors: Errors, value: Any) -> str:
-    code = str(value or "CNY").strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        errors.add("currency", _("Use a three-letter ISO currency code, such as CNY."))
-    return code
 
 
 # --- products -------------------------------------------------------------------------------

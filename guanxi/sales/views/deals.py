@@ -20,10 +20,11 @@ from guanxi.core.custom_fields import PREFIX, display_rows
 from guanxi.core.decorators import require_action
 from guanxi.core.selectors import audit_for_object
 from guanxi.core.views.attachments import attachment_panel
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import AccountContact
+from guanxi.customers.object_types import ACTIVITY
 from guanxi.customers.selectors import contacts_visible_to, primary_contact_of
 from guanxi.customers.views.common import (
     custom_params_of,
@@ -48,7 +49,6 @@ from guanxi.sales.selectors_deals import (
 from guanxi.sales.services import deals as services
 from guanxi.sales.timeline_sources_deals import deal_kind_choices, deal_timeline_page
 
-ACTIVITY = "customers.activity"
 SORTS = (
     "name",
     "account__name_pinyin",
@@ -104,8 +104,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     try:
         queryset = filtered_deals(request.user, request.GET)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         queryset = filter_deals(deals_visible_to(request.user), **_criteria(request.GET))
         queryset = search_deals(queryset, request.GET.get("q", ""))
     context = list_page(request, queryset, sort_fields=SORTS, default_sort="-updated_at")
@@ -323,8 +322,7 @@ def deal_log_activity(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, deal=deal, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,

@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.core.access import can, restrict
 from guanxi.core.decorators import require_action
+from guanxi.core.views.redirects import redirect_back
 from guanxi.sales.choices import LostReason
 from guanxi.sales.forms_deals import MoveForm
 from guanxi.sales.models import Deal
@@ -74,15 +74,6 @@ def deal_board(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/deal_board.html", context)
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 @require_POST
 @require_action(DEAL, "change")
 def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,4 +121,4 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     fallback = f"{reverse('sales:deal_board')}?pipeline={deal.pipeline_id}"
-    return _back(request, fallback)
+    return redirect_back(request, fallback)

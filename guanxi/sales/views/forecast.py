@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.core.access import can
 from guanxi.core.decorators import require_action
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.sales.charts import forecast_svg, series_labels
 from guanxi.sales.forms_forecast import TargetForm
 from guanxi.sales.object_types import DEAL, TARGET
@@ -155,8 +155,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.delete_target(actor=request.user, target=target)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The target was removed."))
     return redirect("sales:target_list")

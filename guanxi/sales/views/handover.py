@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,10 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.core.access import can, get_for_or_404
+from guanxi.core.access import get_for_or_404
+from guanxi.core.decorators import require_action
 from guanxi.core.models import User
 from guanxi.core.selectors import users_visible_to
 from guanxi.core.views.errors import add_service_errors
+from guanxi.customers.object_types import ACCOUNT
 from guanxi.sales.selectors_handover import handover_summary
 from guanxi.sales.services.handover import describe_counts, hand_over
 
@@ -43,10 +44,8 @@ class HandoverForm(forms.Form):
         )
 
 
-@login_required
+@require_action(ACCOUNT, "assign")
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can(request.user, "customers.account", "assign"):
-        return HttpResponse(status=403)
     leaver = get_for_or_404(users_visible_to(request.user), request.user, pk)
     form = HandoverForm(request.POST or None, leaver=leaver)
     if request.method == "POST" and form.is_valid():

@@ -21,7 +21,7 @@ from guanxi.core.decorators import require_action
 from guanxi.core.models import User
 from guanxi.core.selectors import audit_for_object
 from guanxi.core.views.attachments import attachment_panel
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.customers.choices import CompanySize, Industry
 from guanxi.customers.selectors import get_account_for, get_contact_for
 from guanxi.customers.views.common import add_errors, service_fields
@@ -195,8 +195,7 @@ def lead_qualify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         qualify_lead(actor=request.user, lead=lead)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The lead is qualified."))
     return redirect("sales:lead_detail", pk=lead.pk)
@@ -213,8 +212,7 @@ def lead_disqualify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         disqualify_lead(actor=request.user, lead=lead, **form.cleaned_data)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The lead is disqualified."))
     return redirect("sales:lead_detail", pk=lead.pk)
@@ -230,8 +228,7 @@ def lead_log_activity(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             activity = log_lead_activity(actor=request.user, lead=lead, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,

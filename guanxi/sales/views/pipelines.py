@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from guanxi.core.access import can
 from guanxi.core.decorators import require_action
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.customers.views.common import Rows, add_errors
 from guanxi.sales.forms_deals import PipelineForm, StageFormSet, StageMoveForm
 from guanxi.sales.object_types import PIPELINE
@@ -118,8 +118,7 @@ def stage_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             services.delete_stage(actor=request.user, stage=stage)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The stage was deleted."))
         return redirect("sales:pipeline_detail", pk=stage.pipeline_id)

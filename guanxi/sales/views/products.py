@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.core.access import can
 from guanxi.core.decorators import require_action
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.lib.listing import list_page
 from guanxi.sales.forms_quotes import PriceListForm, PriceListItemForm, ProductForm
 from guanxi.sales.object_types import PRICE_LIST, PRODUCT
@@ -156,8 +156,7 @@ def price_list_item_set(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, price_list=price_list, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The price was saved."))
     else:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from guanxi.core.access import is_permitted
 from guanxi.core.decorators import require_action
 from guanxi.core.selectors import audit_for_object
-from guanxi.core.views.errors import add_service_errors
+from guanxi.core.views.errors import add_service_errors, flash_errors
 from guanxi.lib.listing import list_page
 from guanxi.sales.choices_quotes import QuoteApproval, QuoteStatus
 from guanxi.sales.forms_quotes import (
@@ -43,11 +43,6 @@ STEPS = {
     QuoteStatus.ACCEPTED: services.mark_quote_accepted,
     QuoteStatus.REJECTED: services.mark_quote_rejected,
 }
-
-
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @require_action(QUOTE, "view")
@@ -120,11 +115,11 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_quote(actor=request.user, quote=quote, **form.cleaned_data)
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The quote was saved."))
     else:
-        _flash_errors(request, ValidationError(form.errors))
+        flash_errors(request, ValidationError(form.errors))
     return redirect(quote.get_absolute_url())
 
 
@@ -145,9 +140,9 @@ def quote_line_add(request: HttpRequest, pk: int) -> HttpResponse:
                 discount_percent=data["discount_percent"] or 0,
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
     else:
-        _flash_errors(request, ValidationError(form.errors))
+        flash_errors(request, ValidationError(form.errors))
     return redirect(quote.get_absolute_url())
 
 
@@ -166,9 +161,9 @@ def quote_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 discount_percent=data["discount_percent"] or 0,
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_errors(request, error)
     else:
-        _flash_errors(request, ValidationError(form.errors))
+        flash_errors(request, ValidationError(form.errors))
     return redirect(line.quote.get_absolute_url())
 
 
@@ -179,7 +174,7 @@ def quote_line_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.remove_quote_line(actor=request.user, line=line)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(line.quote.get_absolute_url())
 
 
@@ -190,7 +185,7 @@ def quote_request_approval(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.request_quote_approval(actor=request.user, quote=quote)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Your team's managers were asked to approve the quote."))
     return redirect(quote.get_absolute_url())
@@ -212,7 +207,7 @@ def quote_approve(request: HttpRequest, pk: int) -> HttpResponse:
             services.approve_quote(actor=request.user, quote=quote, note=note)
             messages.success(request, _("The quote was approved."))
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     return redirect(quote.get_absolute_url())
 
 
@@ -228,7 +223,7 @@ def quote_mark(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         step(actor=request.user, quote=quote)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("The quote is now %(status)s.") % {"status": quote.get_status_display()}
