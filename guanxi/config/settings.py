@@ -198,6 +198,8 @@ EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A quote line discounted above this percentage needs a sales manager's approval.
 QUOTE_DISCOUNT_LIMIT = float(os.environ.get("QUOTE_DISCOUNT_LIMIT", "10"))
+# The currency reports are in; orders in other currencies convert at the dated rates.
+BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "CNY").upper()
 
 # --- Logging: one JSON line per request with request id, user, status and duration ----
 LOGGING = {

@@ -15,6 +15,8 @@ TARGET = "sales.target"
 PRODUCT = "sales.product"
 PRICE_LIST = "sales.pricelist"
 QUOTE = "sales.quote"
+ORDER = "sales.order"
+EXCHANGE_RATE = "sales.exchangerate"
 
 V, A, C, D, E, S = (
     Action.VIEW,
@@ -73,8 +75,30 @@ QUOTE_GRANTS: dict[str, dict[str, str]] = {
     "analyst": {V: Scope.ALL, E: Scope.ALL},
 }
 
+# Orders are the customers' transaction history: reps keep their own, managers their
+# team's; service reads them for warranty, marketing and analysts for segments.
+ORDER_GRANTS: dict[str, dict[str, str]] = {
+    "administrator": everything(),
+    "sales_manager": everything(Scope.TEAM),
+    "sales_rep": {V: Scope.OWN, A: Scope.OWN, C: Scope.OWN, E: Scope.OWN},
+    "marketer": {V: Scope.ALL},
+    "service_manager": {V: Scope.ALL},
+    "service_agent": {V: Scope.ALL},
+    "analyst": {V: Scope.ALL, E: Scope.ALL},
+}
+
 
 def register_all() -> None:
+    register(
+        ObjectType(
+            key=ORDER,
+            label=_("Orders"),
+            owner_field="owner",
+            team_field="team",
+            attachable=True,
+            builtin_grants=ORDER_GRANTS,
+        )
+    )
     register(
         ObjectType(
             key=QUOTE,
@@ -111,6 +135,7 @@ def register_all() -> None:
         (SCORING_RULE, _("Lead scoring rules")),
         (PRODUCT, _("Products")),
         (PRICE_LIST, _("Price lists")),
+        (EXCHANGE_RATE, _("Exchange rates")),
     ):
         register(ObjectType(key=key, label=label, attachable=False, builtin_grants=SETUP_GRANTS))
     register(

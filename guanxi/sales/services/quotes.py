@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,14 +33,16 @@ from guanxi.sales.models import Deal, Product, Quote, QuoteLine
 from guanxi.sales.object_types import QUOTE
 from guanxi.sales.services.deals_fields import _clean_date
 from guanxi.sales.services.first_contact import managers_of
+from guanxi.sales.services.lines import clean_discount as _clean_discount
+from guanxi.sales.services.lines import clean_quantity as _clean_quantity
+from guanxi.sales.services.lines import gross
+from guanxi.sales.services.lines import line_total as _line_total
 from guanxi.sales.services.pricing import applicable_item
 from guanxi.sales.services.products import clean_currency
 
-CENT = Decimal("0.01")
 LINE_FIELDS = ("quantity", "discount_percent")
 QUOTE_FIELDS = ("valid_until", "notes")
 DEFAULT_VALIDITY_DAYS = 30
-MAX_QUANTITY = Decimal("9999999999.99")
 PRICE_NOT_EDITABLE = gettext_lazy("The unit price comes from the price list and cannot be typed.")
 
 
@@ -128,43 +130,12 @@ def _next_number(year: int) -> str:
     return f"{prefix}{sequence:04d}"
 
 
-def _clean_quantity(errors: Errors, value: Any) -> Decimal:
-    try:
-        quantity = Decimal(str(value)).quantize(CENT)
-    except (InvalidOperation, ValueError, TypeError):
-        errors.add("quantity", _("Enter a number, such as 3."))
-        return Decimal("0")
-    if quantity <= 0:
-        errors.add("quantity", _("The quantity must be more than zero."))
-    elif quantity > MAX_QUANTITY:
-        errors.add("quantity", _("The quantity is too large."))
-    return quantity
-
-
-def _clean_discount(errors: Errors, value: Any) -> Decimal:
-    try:
-        discount = Decimal(str(value if value not in (None, "") else "0")).quantize(CENT)
-    except (InvalidOperation, ValueError, TypeError):
-        errors.add("discount_percent", _("Enter a percentage from 0 to 100."))
-        return Decimal("0")
-    if not Decimal("0") <= discount <= Decimal("100"):
-        errors.add("discount_percent", _("Enter a percentage from 0 to 100."))
-    return discount
-
-
-def _line_total(quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
-    gross = quantity * unit_price
-    return (gross * (Decimal("100") - discount) / Decimal("100")).quantize(CENT, ROUND_HALF_UP)
-
-
 def _refresh_totals(quote: Quote, *, lines_changed: bool) -> None:
     """Recompute the totals and, after a change of lines, whether approval is needed
     (any change to the lines of an approved quote asks for approval again)."""
     # Read from the database: the caller's quote may carry a stale prefetched list.
     lines = list(QuoteLine.objects.filter(quote=quote).select_related(None))
-    quote.subtotal = sum(
-        ((ln.quantity * ln.unit_price).quantize(CENT, ROUND_HALF_UP) for ln in lines), Decimal(0)
-    )
+    quote.subtotal = sum((gross(ln.quantity, ln.unit_price) for ln in lines), Decimal(0))
     quote.total = sum((ln.line_total for ln in lines), Decimal(0))
     quote.discount_total = quote.subtotal - quote.total
     if lines_changed:
