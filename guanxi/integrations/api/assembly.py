@@ -15,6 +15,7 @@ from guanxi.sales.api_deals import router as deals_router
 from guanxi.sales.api_forecast import router as forecast_router
 from guanxi.sales.api_handover import router as handover_router
 from guanxi.sales.api_leads import router as leads_router
+from guanxi.sales.api_orders import router as orders_router
 from guanxi.sales.api_quotes import router as quotes_router
 
 api = NinjaAPI(
@@ -40,6 +41,7 @@ api.add_router("", relationships_router)
 api.add_router("", leads_router)
 api.add_router("", deals_router)
 api.add_router("", quotes_router)
+api.add_router("", orders_router)
 api.add_router("", forecast_router)
 api.add_router("", handover_router)
 api.add_router("", exports_router)

@@ -40,6 +40,8 @@ from guanxi.sales.tests import matrix_rows_deals as deals_rows
 from guanxi.sales.tests import matrix_rows_forecast as forecast_rows
 from guanxi.sales.tests import matrix_rows_handover as handover_rows
 from guanxi.sales.tests import matrix_rows_leads as leads_rows
+from guanxi.sales.tests import matrix_rows_orders as orders_rows
+from guanxi.sales.tests import matrix_rows_orders_api as orders_api_rows
 from guanxi.sales.tests import matrix_rows_quotes as quotes_rows
 from guanxi.testing.matrix import (
     ADMINS,
@@ -297,6 +299,8 @@ MODULES = (
     exports_rows,
     forms_rows,
     quotes_rows,
+    orders_rows,
+    orders_api_rows,
     forecast_rows,
 )
 for _module in MODULES:
