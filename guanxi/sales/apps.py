@@ -13,8 +13,10 @@ class SalesConfig(AppConfig):
             object_types,
             search,
             search_deals,
+            search_orders,
             tasks,
             timeline_sources_deals,
+            timeline_sources_orders,
         )
         from guanxi.sales.services import first_contact
 
@@ -24,6 +26,8 @@ class SalesConfig(AppConfig):
         first_contact.register()  # the "lead" kind of public form (web-to-lead)
         search_deals.register()  # deals in the global search box
         timeline_sources_deals.register()  # deals on the customers' timelines
+        search_orders.register()  # orders (and their serial numbers) in the search box
+        timeline_sources_orders.register()  # orders and returns on the customers' timelines
         # A database always has a sales pipeline (set-up data, like the built-in roles;
         # also after a test database is flushed).
         post_migrate.connect(_ensure_pipeline, sender=self)

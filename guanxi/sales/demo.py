@@ -1,5 +1,6 @@
 """Demo sales data on top of the demo customers: leads and deals with a history, so the
-board, the forecast, performance and the predictive lead score have something to show.
+board, the forecast, performance and the predictive lead score have something to show
+(and orders, in ``demo_orders``).
 
 Deterministic for a seed. Written directly (bulk) like the customers' demo loader;
 derived values (names, pinyin, stage history) computed as the services would.
@@ -31,7 +32,11 @@ TRADES = ["科技", "贸易", "制造"]
 
 
 @transaction.atomic
-def load_sales(*, deals: int = 600, leads: int = 300, seed: int = 2026) -> dict[str, int]:
+def load_sales(
+    *, deals: int = 600, leads: int = 300, buyers: int = 500, seed: int = 2026
+) -> dict[str, int]:
+    """Deals, leads and (``demo_orders``) products, orders and returns: every won deal's
+    order and ``buyers`` customers' repeat orders."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     owners = sales_users()
     pipeline = Pipeline.objects.filter(is_default=True).first()
@@ -122,16 +127,22 @@ def load_sales(*, deals: int = 600, leads: int = 300, seed: int = 2026) -> dict[
     Lead.objects.bulk_create(lead_rows)
     rebuild_index(["sales.lead", "sales.deal"])
     train_lead_model()
-    return {"deals": made, "leads": len(lead_rows)}
+    from guanxi.sales.demo_orders import load_orders
+
+    orders = load_orders(customers=buyers, seed=seed)
+    return {"deals": made, "leads": len(lead_rows), **orders}
 
 
 @transaction.atomic
 def reset_sales() -> None:
-    """Delete every quote, deal and lead (live or in the trash) and their documents."""
+    """Delete every order, quote, deal and lead (live or in the trash) and their
+    documents, and the demo products and price lists."""
     from guanxi.core.models import SearchDocument
+    from guanxi.sales.demo_orders import reset_orders
     from guanxi.sales.models import Quote
 
     Quote.objects.all().delete()
+    reset_orders()
     Lead.all_objects.update(converted_deal=None)
     DealStageChange.objects.all().delete()
     Deal.all_objects.all().delete()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.sales.choices_orders import CRM_SOURCE, OrderStatus, ReturnKind, SerialStatus
@@ -218,6 +219,8 @@ class Return(models.Model):
         _("kind"), max_length=10, choices=ReturnKind.choices, default=ReturnKind.RETURN
     )
     return_date = models.DateField(_("date"), db_index=True)
+    # When it happened, for the timeline: now, or midday of an earlier return date.
+    returned_at = models.DateTimeField(_("recorded"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=300)
     total = models.DecimalField(_("amount credited"), max_digits=16, decimal_places=2, default=0)
     exchange_rate = models.DecimalField(

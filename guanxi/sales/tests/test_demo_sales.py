@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from guanxi.sales.demo import load_sales
-from guanxi.sales.models import Deal, DealStageChange, Lead, LeadScoreModel
+from guanxi.sales.demo import load_sales, reset_sales
+from guanxi.sales.models import Deal, DealStageChange, Lead, LeadScoreModel, Order
 from guanxi.testing.customers import make_account
 from guanxi.testing.users import make_user
 
@@ -20,8 +20,9 @@ def accounts():
 
 
 def test_deals_walk_the_pipeline_and_closed_ones_are_closed(accounts):
-    counts = load_sales(deals=20, leads=100, seed=7)
-    assert counts == {"deals": 20, "leads": 100}
+    counts = load_sales(deals=20, leads=100, buyers=0, seed=7)
+    assert (counts["deals"], counts["leads"]) == (20, 100)
+    assert counts["orders"] == Deal.objects.filter(stage__kind="won").count()
     for deal in Deal.objects.select_related("stage"):
         history = list(DealStageChange.objects.filter(deal=deal).order_by("changed_at", "pk"))
         assert history[0].from_stage is None
@@ -31,16 +32,17 @@ def test_deals_walk_the_pipeline_and_closed_ones_are_closed(accounts):
 
 
 def test_same_seed_same_data(accounts):
-    load_sales(deals=10, leads=20, seed=3)
+    load_sales(deals=10, leads=20, buyers=5, seed=3)
     first = sorted(Deal.objects.values_list("name", "amount"))
-    Deal.objects.all().delete()
-    Lead.objects.all().delete()
-    load_sales(deals=10, leads=20, seed=3)
+    orders = sorted(Order.objects.values_list("number", "account__name", "total"))
+    reset_sales()
+    load_sales(deals=10, leads=20, buyers=5, seed=3)
     assert sorted(Deal.objects.values_list("name", "amount")) == first
+    assert sorted(Order.objects.values_list("number", "account__name", "total")) == orders
 
 
 def test_the_lead_model_learns_from_the_demo_history(accounts):
-    load_sales(deals=5, leads=200, seed=11)
+    load_sales(deals=5, leads=200, buyers=0, seed=11)
     model = LeadScoreModel.objects.get()
     assert model.auc >= 0.7
     assert (
@@ -52,10 +54,10 @@ def test_the_lead_model_learns_from_the_demo_history(accounts):
 
 
 def test_command_loads_once(accounts, capsys):
-    call_command("seed_demo_sales", "--if-empty", "--deals", "5", "--leads", "10")
+    call_command("seed_demo_sales", "--if-empty", "--deals", "5", "--leads", "10", "--buyers", "0")
     call_command("seed_demo_sales", "--if-empty")
     out = capsys.readouterr().out
-    assert "Demo sales data loaded: 5 deals, 10 leads." in out
+    assert "Demo sales data loaded: 5 deals, 10 leads, " in out
     assert "no demo sales data loaded" in out
     assert Deal.objects.count() == 5
 
@@ -63,12 +65,12 @@ def test_command_loads_once(accounts, capsys):
 def test_reset_deletes_the_sales_data_so_the_customers_can_be_reset(accounts, capsys):
     from django.core.management.base import CommandError
 
-    load_sales(deals=5, leads=5, seed=1)
+    load_sales(deals=5, leads=5, buyers=3, seed=1)
     with pytest.raises(CommandError, match="seed_demo_sales --reset"):
         call_command(
             "seed_demo", "--reset", "--accounts", "1", "--contacts", "1", "--activities", "1"
         )
     call_command("seed_demo_sales", "--reset")
-    assert (Deal.all_objects.count(), Lead.all_objects.count()) == (0, 0)
+    assert (Deal.all_objects.count(), Lead.all_objects.count(), Order.objects.count()) == (0, 0, 0)
     call_command("seed_demo", "--reset", "--accounts", "2", "--contacts", "2", "--activities", "2")
     assert "Deleted the previous accounts" in capsys.readouterr().out
