@@ -43,7 +43,7 @@ from guanxi.sales.services.orders import (
     save_order,
     write_serials,
 )
-from guanxi.sales.services.returns import ReturnItem, record_return
+from guanxi.sales.services.returns import ReturnItem, moment_of, record_return
 
 SOURCE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
 SYNC_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
@@ -85,6 +85,15 @@ class _Line:
         )
 
 
+def _same_lines(current: list[tuple[Any, ...]], lines: list[_Line], status: str) -> bool:
+    """Whether the order's lines are the lines pushed; a cancelled order keeps no serial
+    numbers, so they are not compared then."""
+    wanted = [line.key() for line in lines]
+    if status == OrderStatus.CANCELLED:
+        return [row[:-1] for row in current] == [row[:-1] for row in wanted]
+    return current == wanted
+
+
 def clean_source(errors: Errors, source: Any, external_id: Any) -> tuple[str, str]:
     code = str(source or "").strip().lower()
     if not SOURCE_PATTERN.fullmatch(code):
@@ -119,7 +128,7 @@ def _clean_lines(errors: Errors, given: list[SyncLine]) -> list[_Line]:
         serials = clean_serials(errors, f"{prefix}.serials", line.serials)
         if serials and product is not None and not product.is_serialised:
             errors.add(f"{prefix}.serials", _("This product has no serial numbers."))
-        elif len(serials) > quantity:
+        elif serials and len(serials) > quantity:
             errors.add(f"{prefix}.serials", _("More serial numbers than units."))
         if product is not None:
             cleaned.append(
@@ -146,7 +155,15 @@ def _clean_lines(errors: Errors, given: list[SyncLine]) -> list[_Line]:
     return cleaned
 
 
-def _check_serials_free(errors: Errors, lines: list[_Line], order: Order | None) -> None:
+def _check_serials_free(
+    errors: Errors,
+    lines: list[_Line],
+    order: Order | None,
+    same: tuple[str, str] | None = None,
+) -> None:
+    """An error for each serial number sold on an order other than ``order`` (for a new
+    order: other than an order of the same source and external id, which a concurrent
+    push of the same order may just have made)."""
     for line in lines:
         if not line.serials:
             continue
@@ -155,6 +172,8 @@ def _check_serials_free(errors: Errors, lines: list[_Line], order: Order | None)
         ).select_related("line__order")
         if order is not None:
             taken = taken.exclude(line__order=order)
+        if same is not None:
+            taken = taken.exclude(line__order__source=same[0], line__order__external_id=same[1])
         for row in taken:
             errors.add(
                 f"lines.{line.index}.serials",
@@ -164,6 +183,8 @@ def _check_serials_free(errors: Errors, lines: list[_Line], order: Order | None)
 
 
 def _current_lines(order: Order) -> list[tuple[Any, ...]]:
+    """The order's lines as ``_Line.key`` gives them: its serial numbers include the
+    returned ones, which the ERP still lists on the order."""
     rows = OrderLine.objects.filter(order=order).prefetch_related("serials").order_by("position")
     return [
         (
@@ -173,7 +194,7 @@ def _current_lines(order: Order) -> list[tuple[Any, ...]]:
             row.discount_percent,
             row.description,
             row.external_id,
-            tuple(sorted(s.serial for s in row.serials.all() if s.status == SerialStatus.SOLD)),
+            tuple(sorted(s.serial for s in row.serials.all())),
         )
         for row in rows
     ]
@@ -246,7 +267,8 @@ def upsert_order(
     if existing is None:
         if not can(actor, ORDER, "add"):
             raise PermissionDenied
-        _check_serials_free(errors, cleaned, None)
+        if status == OrderStatus.CONFIRMED:
+            _check_serials_free(errors, cleaned, None, (code, ext))
         errors.raise_if_any()
         order = Order(
             account=account,
@@ -260,6 +282,8 @@ def upsert_order(
             owner_id=account.owner_id,
             team_id=account.team_id,
             created_by=actor,
+            # On the timeline an ERP's order appears on its order date.
+            confirmed_at=moment_of(day) if status == OrderStatus.CONFIRMED else None,
         )
         try:
             with transaction.atomic():
@@ -306,7 +330,7 @@ def _update(
         and order.status == status
         and order.notes == text
     )
-    lines_same = _current_lines(order) == [line.key() for line in lines]
+    lines_same = _same_lines(_current_lines(order), lines, status)
     if header_same and lines_same:
         return order, False
     errors = Errors()
@@ -327,9 +351,18 @@ def _update(
         errors.add(
             "status", _("Goods or money were returned on this order: it cannot be cancelled.")
         )
-    _check_serials_free(errors, lines, order)
+    if not lines_same and status == OrderStatus.CONFIRMED:
+        _check_serials_free(errors, lines, order)
     errors.raise_if_any()
     before = order_snapshot(order)
+    if has_returns or (day == order.order_date and money == order.currency):
+        # The order keeps the rate it was converted at (its returns were converted at
+        # it too): a rate corrected since does not rewrite what was reported.
+        rate = order.exchange_rate
+    if day != order.order_date and order.confirmed_at is not None:
+        order.confirmed_at = moment_of(day)
+    if account.pk != order.account_id:
+        order.owner_id, order.team_id = account.owner_id, account.team_id
     order.account, order.contact, order.order_date = account, contact, day
     order.currency, order.status, order.notes = money, status, text
     if not lines_same:

@@ -220,6 +220,9 @@ def create_order_from_deal(*, actor: User, deal: Deal) -> Order:
         raise PermissionDenied
     if deal.stage.kind != StageKind.WON:
         raise ValidationError({"deal": _("Only a won deal becomes an order.")})
+    # Lock the deal: with no order yet there is no order row to lock, and two people
+    # turning the deal into an order at once must not make two.
+    Deal.all_objects.select_for_update().filter(pk=deal.pk).first()
     existing = (
         Order.objects.select_for_update()
         .filter(deal=deal)
@@ -536,10 +539,11 @@ def set_line_serials(*, actor: User, line: OrderLine, serials: Any) -> OrderLine
         errors.add("status", _("This order is cancelled."))
     if not line.product.is_serialised:
         errors.add("serials", _("This product has no serial numbers."))
-    wanted = clean_serials(errors, "serials", serials)
     returned = set(
         line.serials.filter(status=SerialStatus.RETURNED).values_list("serial", flat=True)
     )
+    # Units already returned stay as they are (a list of every unit may name them).
+    wanted = [s for s in clean_serials(errors, "serials", serials) if s not in returned]
     if len(wanted) + len(returned) > line.quantity:
         errors.add(
             "serials",

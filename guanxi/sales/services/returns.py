@@ -11,7 +11,7 @@ rate, so a full return cancels the order in base-currency reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -50,6 +50,25 @@ def returned_so_far(line: OrderLine) -> tuple[Decimal, Decimal]:
         quantity=Sum("quantity"), amount=Sum("amount")
     )
     return totals["quantity"] or Decimal(0), totals["amount"] or Decimal(0)
+
+
+def _is_zero(value: Any) -> bool:
+    """Whether a credit note's quantity is empty or zero (text that is no number is not)."""
+    if value in (None, ""):
+        return True
+    try:
+        return Decimal(str(value).strip()) == 0
+    except ArithmeticError:
+        return False
+
+
+def moment_of(day: date) -> datetime:
+    """When something of ``day`` happened, for the timeline: now for today (or a later
+    day), midday of an earlier day."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _find_line(order: Order, value: Any) -> OrderLine | None:
@@ -114,7 +133,7 @@ def _clean_item(
                 % {"count": quantity.normalize()},
             )
     else:
-        if item.quantity not in (None, "", 0, "0") and Decimal(str(item.quantity)) != 0:
+        if not _is_zero(item.quantity):
             errors.add(f"{prefix}.quantity", _("A credit note takes no units back."))
         if item.serials:
             errors.add(f"{prefix}.serials", _("A credit note takes no units back."))
@@ -179,6 +198,7 @@ def record_return(
         order=order,
         kind=kind,
         return_date=day,
+        returned_at=moment_of(day),
         reason=text,
         exchange_rate=order.exchange_rate,
         source=source,
