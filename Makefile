@@ -34,8 +34,11 @@ demo: venv
 
 # List and search of contacts through the API against the raw SQL of the same page, on
 # PostgreSQL (DATABASE_URL, default guanxi_bench on 127.0.0.1); writes docs/benchmarks.md.
+# The deals board and forecast use their own database (SALES_BENCH_DATABASE_URL, default
+# guanxi_bench_sales); BENCH_DEALS=10000 for a quick run (100,000 open deals by default).
 bench: venv
 	$(PY) bench/contacts_api.py
+	$(PY) bench/sales.py
 
 # Browser tests need Debian's Chromium and a CJK font; install them when we can,
 # otherwise fail naming what is missing (never skip).

@@ -143,8 +143,10 @@ def order_sources(user: Any) -> list[str]:
 
 def account_orders(user: Any, account: Account) -> QuerySet[Order]:
     """The account's orders the user may see, newest first (the account page's card)."""
-    return restrict(Order.objects.filter(account=account), user, "view").order_by(
-        "-order_date", "-pk"
+    return (
+        restrict(Order.objects.filter(account=account), user, "view")
+        .select_related("owner")
+        .order_by("-order_date", "-pk")
     )
 
 
@@ -152,11 +154,14 @@ def deal_orders(user: Any, deal: Deal) -> QuerySet[Order]:
     return restrict(Order.objects.filter(deal=deal), user, "view").order_by("-order_date", "-pk")
 
 
-def account_transactions(account: Account | Contact) -> dict[str, Decimal]:
+def account_transactions(account: Account | Contact, user: Any = None) -> dict[str, Decimal]:
     """What the customer bought and returned, in the base currency (confirmed orders;
-    for a contact, the orders they placed). Not narrowed: callers check access."""
+    for a contact, the orders they placed); with ``user``, only the orders they may see
+    (analytics passes none and reads them all)."""
     field = "account" if isinstance(account, Account) else "contact"
     orders = Order.objects.filter(**{field: account}, status=OrderStatus.CONFIRMED)
+    if user is not None:
+        orders = restrict(orders, user, "view")
     bought = orders.aggregate(total=Sum("total_base"))["total"] or Decimal(0)
     returned = Return.objects.filter(order__in=orders.values("pk")).aggregate(
         total=Sum("total_base")
@@ -172,10 +177,15 @@ def serials_visible_to(user: Any) -> QuerySet[SerialNumber]:
 
 
 def warranty_lookup(user: Any, serial: str, on: date | None = None) -> list[dict[str, Any]]:
-    """Each unit sold under this serial number that the user may see: product, order,
-    customer, status and whether it is under warranty on ``on`` (today by default)."""
+    """Each unit sold under this serial number on a confirmed order the user may see:
+    product, order, customer, status and whether it is under warranty on ``on`` (today
+    by default)."""
     day = on or timezone.localdate()
-    rows = serials_visible_to(user).filter(serial__iexact=serial.strip()).order_by("-pk")
+    rows = (
+        serials_visible_to(user)
+        .filter(serial__iexact=serial.strip(), line__order__status=OrderStatus.CONFIRMED)
+        .order_by("-pk")
+    )
     return [
         {
             "serial": row,

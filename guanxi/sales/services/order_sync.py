@@ -24,6 +24,7 @@ from guanxi.core.access import can, is_permitted
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
 from guanxi.core.services.audit import diff, record_audit
+from guanxi.core.services.search import index_record
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.choices_orders import CRM_SOURCE, OrderStatus, SerialStatus
@@ -305,6 +306,7 @@ def upsert_order(
                 obj=order,
                 changes=diff({}, order_snapshot(order)),
             )
+            index_record(order)
             return order, True
     return _update(actor, existing, account, contact, day, money, status, text, cleaned, rate)
 

@@ -25,6 +25,7 @@ from guanxi.core.access import can, is_permitted
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
 from guanxi.core.services.audit import diff, record_audit
+from guanxi.core.services.search import index_record
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.choices import StageKind
@@ -144,6 +145,7 @@ def save_order(
     changes.update(extra or {})
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=order, changes=changes)
+    index_record(order)
     return order
 
 
@@ -157,7 +159,15 @@ def _create(actor: User, order: Order) -> Order:
     record_audit(
         actor=actor, event=AuditEvent.CREATE, obj=order, changes=diff({}, order_snapshot(order))
     )
+    index_record(order)
     return order
+
+
+def _redate_warranties(order: Order) -> None:
+    """Warranty runs from the order date: a draft's serial numbers follow a new date."""
+    for serial in SerialNumber.objects.filter(line__order=order).select_related("product"):
+        serial.warranty_until = warranty_until(serial.product, order.order_date)
+        serial.save(update_fields=["warranty_until"])
 
 
 # --- the order -------------------------------------------------------------------------------
@@ -280,8 +290,9 @@ def update_order(*, actor: User, order: Order, **fields: Any) -> Order:
         day = _clean_date(errors, "order_date", fields["order_date"])
         if day is None and "order_date" not in errors:
             errors.add("order_date", _("This field is required."))
-        elif day is not None:
+        elif day is not None and day != order.order_date:
             order.order_date = day
+            _redate_warranties(order)
     if "notes" in fields:
         order.notes = clean_text(errors, "notes", fields["notes"], max_length=5000)
     if "contact" in fields:
@@ -563,4 +574,5 @@ def set_line_serials(*, actor: User, line: OrderLine, serials: Any) -> OrderLine
             obj=order,
             changes={f"serials.{line.position}": [", ".join(before), ", ".join(after)]},
         )
+        index_record(order)
     return line

@@ -126,7 +126,10 @@ def _clean_item(
                 )
             else:
                 serial_rows.append(sold[serial])
-        if sold and quantity > 0 and len(serials) != quantity:
+        # Units sold under a recorded serial number are named; units recorded without
+        # one (serial numbers not typed yet) may come back unnamed.
+        unnamed = max(Decimal(0), units_left - len(sold))
+        if sold and quantity > 0 and not quantity - unnamed <= len(serials) <= quantity:
             errors.add(
                 f"{prefix}.serials",
                 _("Name the serial number of each unit returned (%(count)s).")

@@ -53,7 +53,7 @@ def account_orders(context: template.Context, account: Any) -> dict[str, Any]:
         "orders": list(orders_of_account(user, account).select_related("owner")[:ORDERS_SHOWN])
         if visible
         else [],
-        "totals": account_transactions(account) if visible else {},
+        "totals": account_transactions(account, user) if visible else {},
         "base_currency": base_currency(),
         "can_add_order": can(user, ORDER, "add"),
         "show": visible,
