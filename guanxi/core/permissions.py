@@ -51,6 +51,8 @@ class ObjectType:
 
     key: str  # "app_label.model_name"
     label: str | Promise
+    # Single-valued paths (foreign keys, e.g. "deal__owner"): ``restrict`` relies on
+    # them to narrow without joins that repeat rows.
     owner_field: str | None = None  # records without one are all-or-nothing
     team_field: str | None = None
     attachable: bool = True  # files may be attached to its records

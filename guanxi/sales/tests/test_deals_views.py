@@ -276,3 +276,21 @@ def test_the_account_page_lists_its_deals_open_first_with_a_new_deal_button(rep_
     assert html.index(">Open<") < html.index(">Closed<")
     assert f"/deals/new/?account={account.pk}" in html
     assert "Deal “Closed” won" in html  # the account timeline
+
+
+def test_a_managers_board_counts_each_team_deal_once_however_many_teams_share_it():
+    from guanxi.sales.selectors_deals import board_of
+    from guanxi.testing.deals import default_pipeline
+    from guanxi.testing.users import make_team, make_user
+
+    manager = make_user(role="sales_manager")
+    reps = [make_user(role="sales_rep") for _ in range(3)]
+    team = make_team(members=[manager, *reps], managers=[manager])
+    make_team(members=[manager, reps[0]])  # a second shared team must not double either
+    for rep in reps:
+        make_deal(owner=rep, amount=100, team=team)
+    board = board_of(manager, default_pipeline())
+    first = board.columns[0]
+    assert first.count == 3
+    assert [(c, str(a)) for c, a in first.sums] == [("CNY", "300.00")]
+    assert sorted(d.owner_id for d in first.cards) == sorted(r.pk for r in reps)
