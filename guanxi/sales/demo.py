@@ -65,7 +65,7 @@ def load_sales(
             seconds = int((at - (changes[-1][2] if changes else at)).total_seconds())
             changes.append((previous, stage, at, seconds))
             previous = stage
-            at = at + timedelta(days=rng.randint(3, 40))
+            at = min(at + timedelta(days=rng.randint(3, 40)), now)  # nothing in the future
         entered = changes[-1][2]
         closed = entered if final.kind != "open" else None
         deal = Deal.objects.create(

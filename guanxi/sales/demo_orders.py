@@ -157,7 +157,8 @@ def load_orders(*, customers: int = 500, seed: int = 2026) -> dict[str, int]:
     won = Deal.objects.filter(stage__kind="won", closed_at__isnull=False).select_related("account")
     for won_deal in won:
         assert won_deal.closed_at is not None
-        plan.append((won_deal.account, timezone.localdate(won_deal.closed_at), won_deal))
+        closed = min(timezone.localdate(won_deal.closed_at), today)
+        plan.append((won_deal.account, closed, won_deal))
     for account in rng.sample(accounts, min(customers, len(accounts))):
         plan += [(account, day, None) for day in _purchase_days(rng, start, today)]
     plan.sort(key=lambda row: (row[1], row[0].pk))

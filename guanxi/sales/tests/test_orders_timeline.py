@@ -11,7 +11,7 @@ from django.utils import timezone
 from guanxi.customers.timeline import timeline_page
 from guanxi.sales.choices_orders import OrderStatus, ReturnKind, SerialStatus
 from guanxi.sales.demo import load_sales
-from guanxi.sales.models import Order, Return, SerialNumber
+from guanxi.sales.models import Deal, DealStageChange, Order, Return, SerialNumber
 from guanxi.sales.services.orders import cancel_order
 from guanxi.sales.services.returns import ReturnItem, record_return
 from guanxi.testing.customers import make_account, make_contact
@@ -138,3 +138,11 @@ def test_demo_orders_have_a_consistent_history(demo_accounts):
         )
     returned = SerialNumber.objects.filter(status=SerialStatus.RETURNED)
     assert all(s.return_lines.exists() for s in returned)
+
+
+def test_demo_history_lies_in_the_past(demo_accounts):
+    load_sales(deals=25, leads=5, buyers=10, seed=9)
+    now = timezone.now()
+    assert not Deal.objects.filter(closed_at__gt=now).exists()
+    assert not DealStageChange.objects.filter(changed_at__gt=now).exists()
+    assert not Order.objects.filter(order_date__gt=timezone.localdate()).exists()
