@@ -66,6 +66,8 @@ typecheck: venv
 		guanxi/customers/timeline.py guanxi/lib guanxi/sales/services \
 		guanxi/sales/selectors_leads.py guanxi/sales/selectors_deals.py \
 		guanxi/sales/selectors_handover.py guanxi/sales/selectors_quotes.py \
+		guanxi/sales/selectors_orders.py guanxi/sales/timeline_sources_orders.py \
+		guanxi/sales/search_orders.py guanxi/sales/demo_orders.py \
 		guanxi/sales/selectors_forecast.py guanxi/sales/selectors_performance.py \
 		guanxi/sales/suggest.py \
 		guanxi/integrations/services.py
