@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guanxi.core",
     "guanxi.customers",
     "guanxi.sales",
+    "guanxi.service",
     "guanxi.web",
     "guanxi.integrations",
 ]
@@ -198,6 +199,8 @@ EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A quote line discounted above this percentage needs a sales manager's approval.
 QUOTE_DISCOUNT_LIMIT = float(os.environ.get("QUOTE_DISCOUNT_LIMIT", "10"))
+# Public replies on tickets come from this address (empty: DEFAULT_FROM_EMAIL).
+SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "")
 # The currency reports are in; orders in other currencies convert at the dated rates.
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "CNY").upper()
 

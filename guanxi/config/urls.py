@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("guanxi.core.urls")),
     path("", include("guanxi.customers.urls")),
     path("", include("guanxi.sales.urls")),
+    path("", include("guanxi.service.urls")),
     path("", include("guanxi.integrations.urls")),
     path("", include("guanxi.web.urls")),
 ]

@@ -17,6 +17,7 @@ from guanxi.sales.api_handover import router as handover_router
 from guanxi.sales.api_leads import router as leads_router
 from guanxi.sales.api_orders import router as orders_router
 from guanxi.sales.api_quotes import router as quotes_router
+from guanxi.service.api import router as service_router
 
 api = NinjaAPI(
     title="Guanxi API",
@@ -42,6 +43,7 @@ api.add_router("", leads_router)
 api.add_router("", deals_router)
 api.add_router("", quotes_router)
 api.add_router("", orders_router)
+api.add_router("", service_router)
 api.add_router("", forecast_router)
 api.add_router("", handover_router)
 api.add_router("", exports_router)

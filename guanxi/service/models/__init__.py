@@ -1,0 +1,14 @@
+"""Service records: tickets and their conversation, business calendars, SLA policies."""
+
+from guanxi.service.models.sla import BusinessCalendar, CalendarDay, OpeningHours, SlaPolicy
+from guanxi.service.models.tickets import Category, Ticket, TicketMessage
+
+__all__ = [
+    "BusinessCalendar",
+    "CalendarDay",
+    "Category",
+    "OpeningHours",
+    "SlaPolicy",
+    "Ticket",
+    "TicketMessage",
+]
