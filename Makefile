@@ -39,6 +39,7 @@ demo: venv
 bench: venv
 	$(PY) bench/contacts_api.py
 	$(PY) bench/sales.py
+	$(PY) bench/clv.py
 
 # Browser tests need Debian's Chromium and a CJK font; install them when we can,
 # otherwise fail naming what is missing (never skip).
