@@ -1,8 +1,11 @@
-"""Exports: who exported which list, with which filters, and the file they got."""
+"""Exports: who exported which list, with which filters, and the file they got; and the
+ids other systems (an ERP, a shop) give Guanxi's records."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,3 +48,34 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type} ({self.format})"
+
+
+class ExternalRef(models.Model):
+    """A record's id in another system (``source``, such as ``erp``): what that
+    system's pushes find the record by. One record may have ids from several systems;
+    within a system and a kind of record an id names one record."""
+
+    source = models.CharField(_("source"), max_length=30)
+    external_id = models.CharField(_("external id"), max_length=100)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # The real guarantee that two pushes of one new record make one record.
+            models.UniqueConstraint(
+                fields=["source", "content_type", "external_id"], name="one_record_per_external_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="external_ref_record_idx")
+        ]
+        verbose_name = _("external id")
+        verbose_name_plural = _("external ids")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

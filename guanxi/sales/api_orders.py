@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as RequestError
 from guanxi.core.access import can, require
 from guanxi.core.models import User
 from guanxi.customers.selectors import account_choices, contacts_visible_to
+from guanxi.integrations import sync
 from guanxi.integrations.api.pagination import keyset_page
 from guanxi.sales.models import Order, OrderLine
 from guanxi.sales.object_types import EXCHANGE_RATE, ORDER
@@ -408,6 +409,7 @@ def put_external_order(
     was returned from it). Errors name the row: ``body.lines.1.sku``."""
     _require_sync(request.user)
     data = payload.dict()
+    _ids_by_ref(request.user, source, data)
     records = _records(request.user, data["account_id"], data["contact_id"])
     lines = [order_sync.SyncLine(**row) for row in data["lines"]]
     order, created = _service(
@@ -429,6 +431,30 @@ def put_external_order(
     detail = _fresh(request.user, order.pk)
     detail.created = created  # type: ignore[attr-defined]
     return Status(201 if created else 200, detail)
+
+
+def _ids_by_ref(user: Any, source: str, data: dict[str, Any]) -> None:
+    """The account (and contact) of a pushed order named by ``account_id`` or by
+    ``account_external_id``, an account of the same source: set as ``account_id``."""
+    errors: dict[str, str] = {}
+    if (data["account_id"] is None) == (data["account_external_id"] is None):
+        errors["account_id"] = _("Give either account_id or account_external_id.")
+    if data["contact_id"] is not None and data["contact_external_id"] is not None:
+        errors["contact_id"] = _("Give either contact_id or contact_external_id.")
+    for name, by_ref, visible in (
+        ("account", sync.account_by_ref, account_choices),
+        ("contact", sync.contact_by_ref, contacts_visible_to),
+    ):
+        external = data.pop(f"{name}_external_id")
+        if external is None or f"{name}_id" in errors:
+            continue
+        record = by_ref(source, external)
+        if record is None or not visible(user).filter(pk=record.pk).exists():
+            errors[f"{name}_external_id"] = _("This does not exist.")
+        else:
+            data[f"{name}_id"] = record.pk
+    if errors:
+        raise ValidationError(errors)
 
 
 def _sync_order(user: Any, source: str, payload: SyncReturnIn) -> Order:

@@ -297,8 +297,14 @@ class SyncLineIn(Schema):
 class SyncOrderIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    account_id: int
+    account_id: int | None = Field(default=None, description="Or account_external_id")
+    account_external_id: str | None = Field(
+        default=None, description="The account's external id in the same source"
+    )
     contact_id: int | None = None
+    contact_external_id: str | None = Field(
+        default=None, description="The contact's external id in the same source"
+    )
     order_date: date
     currency: str | None = Field(default=None, description="Default: the base currency")
     status: str = Field(default="confirmed", description="confirmed or cancelled")

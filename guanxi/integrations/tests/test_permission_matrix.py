@@ -36,6 +36,7 @@ from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.integrations.tests import matrix_rows_exports as exports_rows
+from guanxi.integrations.tests import matrix_rows_sync as sync_rows
 from guanxi.sales.tests import matrix_rows_deals as deals_rows
 from guanxi.sales.tests import matrix_rows_forecast as forecast_rows
 from guanxi.sales.tests import matrix_rows_handover as handover_rows
@@ -302,6 +303,7 @@ MODULES = (
     orders_rows,
     orders_api_rows,
     forecast_rows,
+    sync_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)
