@@ -3,8 +3,9 @@ projection from history, by month or quarter and by rep or team.
 
 Every figure is computed over the deals the user may see (``restrict``), amounts are
 summed per currency (no conversion). The page costs the same number of queries however
-many deals there are: open deals and won deals are aggregated in the database; only the
-closed deals of the history window are read row by row (for the medians).
+many deals there are, and each returns rows per stage or per figure cell, never per deal:
+open and won deals, the history per stage and the projection are aggregated in the
+database (docs/forecast.md, "Cost").
 """
 
 from __future__ import annotations
@@ -16,14 +17,28 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateField, Min, QuerySet, Sum
-from django.db.models.functions import Trunc, TruncDate
+from django.db import connections
+from django.db.models import (
+    Case,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Trunc, TruncDate
 from django.utils import timezone
 
 from guanxi.core.access import restrict
 from guanxi.core.models import Team, User
 from guanxi.sales.choices import StageKind
-from guanxi.sales.models import Deal, DealStageChange, Stage
+from guanxi.sales.models import Deal, Stage
 
 CENT = Decimal("0.01")
 HISTORY_DAYS = 730  # closed deals older than this do not shape the projection
@@ -123,35 +138,93 @@ class StageStat:
         return None if rate is None else round(rate * 100, 1)
 
 
+# Per open stage: how many entries (closed deals that entered it), how many of them won,
+# and the middle one or two of the won entries by time from entering to closing (the
+# median's operands: Python takes the median of those, exactly as of the whole list).
+# Won entries rank first, so they hold places 1..won; place 1 carries the counts of a
+# stage without wins. Window functions and integer division: PostgreSQL and SQLite alike.
+_STAGE_HISTORY_SQL = """
+SELECT to_stage_id, closed, won, is_won, place, span FROM (
+    SELECT e.to_stage_id, e.is_won, e.span,
+           count(*) OVER (PARTITION BY e.to_stage_id) AS closed,
+           sum(e.is_won) OVER (PARTITION BY e.to_stage_id) AS won,
+           row_number() OVER (
+               PARTITION BY e.to_stage_id ORDER BY e.is_won DESC, e.span
+           ) AS place
+    FROM ({entries}) AS e
+) AS ranked
+WHERE place = 1 OR (is_won = 1 AND place IN ((won + 1) / 2, (won + 2) / 2))"""
+
+
 def stage_stats(user: Any, *, today: date | None = None) -> dict[int, StageStat]:
     """Win rate and median cycle time per stage, from the visible deals closed in the
-    last ``HISTORY_DAYS`` and their stage changes. Two queries."""
+    last ``HISTORY_DAYS`` and their stage changes. Two queries, a few rows per stage."""
     now = timezone.now()
     since = now - timedelta(days=HISTORY_DAYS)
     stats = {s.pk: StageStat(stage=s) for s in Stage.objects.select_related("pipeline")}
-    closed = visible_deals(user).filter(
-        stage__kind__in=(StageKind.WON, StageKind.LOST), closed_at__gte=since
-    )
-    # The first time each closed deal entered each stage.
+    # The first time each visible deal closed in the window entered each open stage, and
+    # how long before closing: read from the deals joined to their stage changes
+    # (``restrict`` adds no joins, so each (deal, stage) is one group).
     entries = (
-        DealStageChange.objects.filter(deal__in=closed.values("pk"))
-        .values("deal_id", "to_stage_id", "deal__stage__kind", "deal__closed_at")
-        .annotate(first=Min("changed_at"))
+        visible_deals(user)
+        .filter(
+            stage__kind__in=(StageKind.WON, StageKind.LOST),
+            closed_at__gte=since,
+            stage_changes__to_stage__kind=StageKind.OPEN,
+        )
+        .values("pk")
+        .annotate(
+            to_stage_id=F("stage_changes__to_stage_id"),
+            is_won=Case(
+                When(stage__kind=StageKind.WON, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            span=ExpressionWrapper(
+                F("closed_at") - Min("stage_changes__changed_at"), output_field=DurationField()
+            ),
+        )
         .order_by()
     )
-    days: dict[int, list[float]] = defaultdict(list)
-    for row in entries:
-        stat = stats.get(row["to_stage_id"])
-        if stat is None or stat.stage.kind != StageKind.OPEN:
+    sql, params = entries.query.get_compiler(entries.db).as_sql()
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute(_STAGE_HISTORY_SQL.format(entries=sql), params)
+        rows = cursor.fetchall()
+    middle: dict[int, list[float]] = defaultdict(list)
+    for stage_id, closed_count, won_count, is_won, place, span in rows:
+        stat = stats.get(stage_id)
+        if stat is None:
             continue
-        stat.closed += 1
-        if row["deal__stage__kind"] == StageKind.WON:
-            stat.won += 1
-            seconds = (row["deal__closed_at"] - row["first"]).total_seconds()
-            days[stat.stage.pk].append(max(0.0, seconds / 86400))
-    for pk, values in days.items():
+        stat.closed, stat.won = int(closed_count), int(won_count or 0)
+        if is_won and place in ((stat.won + 1) // 2, (stat.won + 2) // 2):
+            middle[stage_id].append(_days(span))
+    for pk, values in middle.items():
         stats[pk].median_days = statistics.median(values)
     return stats
+
+
+def _days(span: Any) -> float:
+    """Days (fractional, at least 0) of a span read raw: an interval on PostgreSQL,
+    microseconds on SQLite (Django's ``django_timestamp_diff``)."""
+    if not isinstance(span, timedelta):
+        span = timedelta(microseconds=int(span))
+    return max(0.0, span.total_seconds() / 86400)
+
+
+class _PlusDays(Func):
+    """``day + days`` as a date: ``date + integer`` on PostgreSQL, ``date(day, 'N days')``
+    on SQLite (an ISO date string, as Django stores dates there)."""
+
+    output_field = DateField()
+
+    def __init__(self, day: Any, days: int) -> None:
+        super().__init__(day, Value(days), template="(%(expressions)s)", arg_joiner=" + ")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        day, days = self.get_source_expressions()
+        copy = self.copy()
+        copy.set_source_expressions([day, Value(f"{days.value} days")])
+        return copy.as_sql(compiler, connection, template="date(%(expressions)s)", arg_joiner=", ")
 
 
 # --- the forecast ------------------------------------------------------------------------------
@@ -275,26 +348,22 @@ def forecast_for(
         if index is not None:
             cell(row[field_name], row["currency"], index)["won"] += _money(row["total"])
 
-    # The projection: open deals by stage and day they entered it (or expected close).
+    # The projection: open deals by stage and the period their placing day falls in.
     stats = stage_stats(user)
+    open_ids = [pk for pk, stat in stats.items() if stat.stage.kind == StageKind.OPEN]
     projected_rows = (
-        deals.filter(stage__kind=StageKind.OPEN)
-        .annotate(entered=TruncDate("stage_entered_at", tzinfo=tz))
-        .values("stage_id", "entered", "expected_close", field_name, "currency")
+        deals.filter(stage_id__in=open_ids)  # no join: a plain filter, grouped by hash
+        .annotate(placed=Greatest(_projected_day(stats, tz, today), Value(today)))
+        .filter(placed__gte=horizon_start, placed__lt=horizon_end)
+        .annotate(bucket=Trunc("placed", kind, output_field=DateField()))
+        .values("stage_id", "bucket", field_name, "currency")
         .annotate(total=Sum("amount"))
         .order_by()
     )
     for row in projected_rows:
         stat = stats.get(row["stage_id"])
-        if stat is None:
-            continue
-        if stat.median_days is not None:
-            entered = _as_date(row["entered"]) or today
-            when = entered + timedelta(days=round(stat.median_days))
-        else:
-            when = _as_date(row["expected_close"]) or today
-        index = _period_index(periods, max(when, today))
-        if index is not None:
+        index = _period_index(periods, _as_date(row["bucket"]))
+        if stat is not None and index is not None:
             amount = _money(row["total"]) * stat.rate_used
             cell(row[field_name], row["currency"], index)["projected"] += amount
 
@@ -323,6 +392,25 @@ def forecast_for(
         totals=[totals[c] for c in sorted(totals)],
         stages=open_stages,
         currencies=sorted(totals),
+    )
+
+
+def _projected_day(stats: dict[int, StageStat], tz: Any, today: date) -> Case:
+    """Where the projection places an open deal, before ``today`` is applied as the
+    earliest day: the local day it entered its stage plus the stage's median days to win
+    (rounded by Python, half to even), else its expected close date, else today."""
+    entered = TruncDate("stage_entered_at", tzinfo=tz)
+    offsets: dict[int, list[int]] = defaultdict(list)
+    for pk, stat in stats.items():
+        if stat.median_days is not None:
+            offsets[round(stat.median_days)].append(pk)
+    return Case(
+        *[
+            When(stage_id__in=pks, then=_PlusDays(entered, days))
+            for days, pks in sorted(offsets.items())
+        ],
+        default=Coalesce("expected_close", Value(today)),
+        output_field=DateField(),
     )
 
 

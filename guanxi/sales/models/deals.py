@@ -156,6 +156,12 @@ class Deal(Trashable):
         indexes = [
             models.Index(fields=["pipeline", "stage", "owner"], name="deal_board_idx"),
             models.Index(fields=["owner", "expected_close"], name="deal_owner_close_idx"),
+            # The board's cards: the first live deals of a stage by expected close.
+            models.Index(
+                fields=["pipeline", "stage", "expected_close", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="deal_board_cards_idx",
+            ),
         ]
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
