@@ -201,6 +201,15 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 QUOTE_DISCOUNT_LIMIT = float(os.environ.get("QUOTE_DISCOUNT_LIMIT", "10"))
 # Public replies on tickets come from this address (empty: DEFAULT_FROM_EMAIL).
 SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "")
+# Incoming e-mail (docs/inbound-email.md). The shared secret of POST /inbound/email/
+# (empty: the endpoint answers 404); the address users copy (BCC) their mail to so it is
+# logged on the contacts' timelines; the e-mail of the active user who owns contacts
+# made from unknown senders (empty or unknown: the first active administrator); the
+# largest message the endpoint accepts.
+INBOUND_EMAIL_SECRET = os.environ.get("INBOUND_EMAIL_SECRET", "")
+INBOUND_BCC_ADDRESS = os.environ.get("INBOUND_BCC_ADDRESS", "").strip().lower()
+INBOUND_CONTACT_OWNER = os.environ.get("INBOUND_CONTACT_OWNER", "").strip().lower()
+INBOUND_EMAIL_MAX_BYTES = int(os.environ.get("INBOUND_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
 # The currency reports are in; orders in other currencies convert at the dated rates.
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "CNY").upper()
 
