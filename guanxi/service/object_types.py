@@ -21,8 +21,8 @@ V, A, C, D, E, S = (
 )
 
 # Agents work their teams' tickets; service managers their teams' (and assign them);
-# sales and marketing read every ticket (no one sells to a customer with an open problem
-# without knowing, story 10) and may open one for a customer; analysts read all.
+# sales reads every ticket (no one sells to a customer with an open problem without
+# knowing, story 10) and may open one for a customer; marketing and analysts read all.
 TICKET_GRANTS: dict[str, dict[str, str]] = {
     "administrator": everything(),
     # Managers also see the tickets no team has yet, to route them.

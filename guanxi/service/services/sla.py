@@ -23,7 +23,7 @@ from guanxi.core.choices import AuditEvent
 from guanxi.core.models import TeamMembership, User
 from guanxi.core.services.audit import record_audit
 from guanxi.core.services.notifications import notify
-from guanxi.lib.business_time import add_business_time, business_time_between
+from guanxi.lib.business_time import Calendar, add_business_time, business_time_between
 from guanxi.service.choices import UNRESOLVED, TicketStatus
 from guanxi.service.models import SlaPolicy, Ticket
 from guanxi.service.services.calendars import as_calendar
@@ -120,6 +120,7 @@ def check_ticket_clocks(now: datetime | None = None) -> dict[str, int]:
         .exclude(status=TicketStatus.PENDING)
         .select_related("sla_policy__calendar", "owner", "account", "contact")
     )
+    calendars: dict[int, Calendar] = {}  # one read of each calendar's rows per run
     first_due = running.filter(
         first_responded_at__isnull=True,
         first_response_breached_at__isnull=True,
@@ -140,7 +141,11 @@ def check_ticket_clocks(now: datetime | None = None) -> dict[str, int]:
         assert policy is not None
         share = timedelta(minutes=policy.resolution_minutes * policy.warn_percent / 100)
         paused = timedelta(seconds=ticket.paused_seconds)
-        warn_at = add_business_time(ticket.created_at, share + paused, as_calendar(policy.calendar))
+        if policy.calendar_id not in calendars:
+            calendars[policy.calendar_id] = as_calendar(policy.calendar)
+        warn_at = add_business_time(
+            ticket.created_at, share + paused, calendars[policy.calendar_id]
+        )
         if warn_at <= now and _mark(ticket, "warned_at", now):
             counts["warned"] += 1
             _tell(ticket, "service.sla_warning", _warning(ticket.number, ticket.resolution_due))

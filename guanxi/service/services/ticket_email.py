@@ -4,7 +4,7 @@ the support address; safe to run twice (only a queued reply goes)."""
 
 from __future__ import annotations
 
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -40,7 +40,8 @@ def deliver_reply(message_pk: int) -> bool:
     email = EmailMessage(
         subject=reply_subject(ticket.number, ticket.subject),
         body=message.body,
-        from_email=f"{message.author_name or 'Guanxi'} <{support_address()}>",
+        # formataddr quotes (or encodes) the name: "Smith, John" stays one sender.
+        from_email=formataddr((message.author_name or "Guanxi", support_address())),
         to=[ticket.requester_email],
         reply_to=[support_address()],
         headers=headers,
