@@ -16,8 +16,9 @@ from guanxi.core.access import can
 class NavItem:
     label: str | Promise
     url_name: str
-    object_type: str | None = None  # shown when the user may view this type
+    object_type: str | None = None  # shown when the user may ``action`` this type
     admin_only: bool = False
+    action: str = "view"  # the action on object_type the entry needs
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -34,6 +35,15 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Products"), "sales:product_list", object_type="sales.product"),
     NavItem(_("Forecast"), "sales:forecast", object_type="sales.deal"),
     NavItem(_("Performance"), "sales:performance", object_type="sales.deal"),
+    NavItem(_("Tickets"), "service:ticket_list", object_type="service.ticket"),
+    NavItem(_("Ticket categories"), "service:category_list", "service.category", action="change"),
+    NavItem(_("SLA policies"), "service:sla_policy_list", "service.slapolicy", action="change"),
+    NavItem(
+        _("Business calendars"),
+        "service:calendar_list",
+        object_type="service.businesscalendar",
+        action="change",
+    ),
     NavItem(_("Calendar"), "customers:calendar"),
     NavItem(_("Email templates"), "customers:email_template_list", admin_only=True),
     NavItem(_("Tags"), "core:tag_list", object_type="core.tag"),
@@ -50,7 +60,7 @@ NAV_ITEMS: list[NavItem] = [
 def visible_items(user: Any) -> list[dict[str, Any]]:
     items = []
     for item in NAV_ITEMS:
-        if item.object_type and not can(user, item.object_type, "view"):
+        if item.object_type and not can(user, item.object_type, item.action):
             continue
         if item.admin_only and not user.is_superuser:
             continue

@@ -44,6 +44,8 @@ from guanxi.sales.tests import matrix_rows_leads as leads_rows
 from guanxi.sales.tests import matrix_rows_orders as orders_rows
 from guanxi.sales.tests import matrix_rows_orders_api as orders_api_rows
 from guanxi.sales.tests import matrix_rows_quotes as quotes_rows
+from guanxi.service.tests import matrix_rows as service_rows
+from guanxi.service.tests import matrix_rows_api as service_api_rows
 from guanxi.testing.matrix import (
     ADMINS,
     ANONYMOUS,
@@ -304,6 +306,8 @@ MODULES = (
     orders_api_rows,
     forecast_rows,
     sync_rows,
+    service_api_rows,
+    service_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)

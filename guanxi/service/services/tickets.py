@@ -116,6 +116,13 @@ def pick_agent(team: Team | None) -> User | None:
     return candidates.first()
 
 
+def works_tickets(user: User) -> bool:
+    """Whether the user is a service agent or manager (or an administrator)."""
+    return bool(
+        user.is_superuser or user.roles.filter(code__in=(*AGENT_ROLES, "administrator")).exists()
+    )
+
+
 def customer_of(email: str) -> tuple[Contact | None, Account | None]:
     """The live contact with this e-mail address and their primary (else first) account."""
     if not email:
@@ -223,6 +230,13 @@ def open_ticket(
         primary = contact.emails.order_by("-is_primary", "pk").first()
         email = primary.value if primary is not None else ""
     team = team or (category.team if category is not None else None)
+    if team is None and owner is None and actor is not None and works_tickets(actor):
+        # An agent taking a call without a category keeps the ticket (in their team),
+        # rather than leaving it where only managers see it.
+        owner = actor
+        membership = TeamMembership.objects.filter(user=actor, team__deleted_at__isnull=True)
+        first = membership.order_by("pk").select_related("team").first()
+        team = first.team if first is not None else None
     ticket = Ticket(
         subject=subject,
         channel=channel,
@@ -469,7 +483,10 @@ def update_ticket(*, actor: User, ticket: Ticket, **fields: Any) -> Ticket:
         )
     if "priority" in fields and fields["priority"] not in Priority.values:
         errors.add("priority", _("Choose a priority."))
-    _check_links(errors, actor, {**{"product": ticket.product}, **fields})
+    if fields.get("serial") is not None and "product" not in fields:
+        fields["product"] = fields["serial"].product  # the unit names its product
+    checked = {"product": ticket.product, "serial": ticket.serial, **fields}
+    _check_links(errors, actor, checked)
     errors.raise_if_any()
     before = ticket_snapshot(ticket)
     for name, value in fields.items():
@@ -479,18 +496,29 @@ def update_ticket(*, actor: User, ticket: Ticket, **fields: Any) -> Ticket:
     return _save(actor, ticket, before)
 
 
+def may_assign(actor: User, ticket: Ticket) -> bool:
+    """Who may hand a ticket on: whoever may assign or change it, and anyone who may
+    assign tickets at all for a ticket nobody has yet (a manager routing the queue)."""
+    if is_permitted(actor, ticket, "assign") or is_permitted(actor, ticket, "change"):
+        return True
+    unrouted = ticket.team_id is None and ticket.owner_id is None
+    return unrouted and can(actor, TICKET, "assign") and is_permitted(actor, ticket, "view")
+
+
 @transaction.atomic
 def assign_ticket(
     *, actor: User, ticket: Ticket, owner: User | None = None, team: Team | None = None
 ) -> Ticket:
     """Give the ticket to a team and/or an agent (a team alone: its least-loaded agent);
     the new agent is told."""
-    if not is_permitted(actor, ticket, "assign") and not is_permitted(actor, ticket, "change"):
+    if not may_assign(actor, ticket):
         raise PermissionDenied
     _locked(ticket)
     errors = Errors()
     if owner is not None and not owner.is_active:
         errors.add("owner", _("This user is deactivated."))
+    elif owner is not None and not works_tickets(owner):
+        errors.add("owner", _("This user does not work on tickets."))
     errors.raise_if_any()
     before = ticket_snapshot(ticket)
     if team is not None:
