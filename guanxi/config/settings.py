@@ -199,6 +199,8 @@ EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A quote line discounted above this percentage needs a sales manager's approval.
 QUOTE_DISCOUNT_LIMIT = float(os.environ.get("QUOTE_DISCOUNT_LIMIT", "10"))
+# Where users and customers reach this Guanxi (links in e-mails to customers).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Public replies on tickets come from this address (empty: DEFAULT_FROM_EMAIL).
 SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "")
 # Incoming e-mail (docs/inbound-email.md). The shared secret of POST /inbound/email/

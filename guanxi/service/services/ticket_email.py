@@ -9,10 +9,12 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.services.notifications import notify
-from guanxi.service.models import TicketMessage
+from guanxi.service.models import Ticket, TicketMessage
 
 
 def support_address() -> str:
@@ -22,6 +24,19 @@ def support_address() -> str:
 
 def reply_subject(number: str, subject: str) -> str:
     return f"[{number}] {subject}"
+
+
+def status_page_footer(ticket: Ticket) -> str:
+    """The link to the customer's status page, in the ticket's language."""
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "service:ticket_public", args=[ticket.public_token]
+    )
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        line = _("Follow request %(number)s and answer online: %(url)s") % {
+            "number": ticket.number,
+            "url": url,
+        }
+    return f"\n\n-- \n{line}\n"
 
 
 def deliver_reply(message_pk: int) -> bool:
@@ -39,7 +54,7 @@ def deliver_reply(message_pk: int) -> bool:
         headers["References"] = message.in_reply_to
     email = EmailMessage(
         subject=reply_subject(ticket.number, ticket.subject),
-        body=message.body,
+        body=message.body + status_page_footer(ticket),
         # formataddr quotes (or encodes) the name: "Smith, John" stays one sender.
         from_email=formataddr((message.author_name or "Guanxi", support_address())),
         to=[ticket.requester_email],

@@ -68,7 +68,7 @@ def test_a_reply_goes_out_after_the_commit_threaded_to_the_customer_message(
     assert mail.subject == f"[{ticket.number}] 打印机不打印"
     assert mail.subject.startswith("[T-")
     assert mail.to == ["customer@example.com"]
-    assert mail.body == "请重启打印机。"
+    assert mail.body.startswith("请重启打印机。\n\n-- \n")  # then the status page link
     assert parseaddr(mail.from_email)[1] == "support@guanxi.example"
     assert mail.reply_to == ["support@guanxi.example"]
     headers = mail.message()
@@ -173,3 +173,14 @@ def test_notes_are_never_mailed(agent, ticket, mailoutbox, django_capture_on_com
     assert callbacks == []
     assert mailoutbox == []
     assert deliver_reply(note.pk) is False
+
+
+def test_the_reply_links_the_customer_to_their_status_page_in_their_language(
+    agent, ticket, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://crm.example.cn/"
+    _reply(django_capture_on_commit_callbacks, actor=agent, ticket=ticket, body="已寄出新硒鼓。")
+    body = mailoutbox[0].body
+    assert body.startswith("已寄出新硒鼓。")
+    assert f"https://crm.example.cn/t/{ticket.public_token}/" in body
+    assert ticket.number in body.rsplit("-- ", 1)[1]
