@@ -37,12 +37,12 @@ from guanxi.customers.selectors import (
     account_choices,
     account_list_children,
     account_list_rows,
-    accounts_visible_to,
+    accounts_for_list,
     active_tiers,
     consents_of,
     contact_list_children,
     contact_list_rows,
-    contacts_visible_to,
+    contacts_for_list,
     current_consents,
     filter_accounts,
     filter_contacts,
@@ -162,7 +162,7 @@ def list_accounts(
     """Custom fields filter as ``cf_<key>=value`` query parameters."""
     require(request.user, ACCOUNT, "view")
     queryset = filter_accounts(
-        accounts_visible_to(request.user),
+        accounts_for_list(request.user),
         owner_id=owner_id,
         tier=tier,
         province=province,
@@ -237,7 +237,7 @@ def list_contacts(
     """Custom fields filter as ``cf_<key>=value`` query parameters."""
     require(request.user, CONTACT, "view")
     queryset = filter_contacts(
-        contacts_visible_to(request.user),
+        contacts_for_list(request.user),
         owner_id=owner_id,
         tier=tier,
         province=province,

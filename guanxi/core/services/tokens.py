@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,17 +44,29 @@ def create_token(
     return token, key
 
 
-def authenticate_token(key: str) -> User | None:
-    """The active user a usable token belongs to, or None; records its last use."""
+def tokens_for_key(key: str) -> QuerySet[ApiToken] | None:
+    """The token row a presented key can match (with its user), or None when the key
+    cannot be one of ours."""
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+    return ApiToken.objects.select_related("user").filter(key_hash=hash_key(key))
+
+
+def accept_token(token: ApiToken | None) -> User | None:
+    """The token's user when the token is usable and the user active, else None; records
+    the token's last use (at most once a minute)."""
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def authenticate_token(key: str) -> User | None:
+    """The active user a usable token belongs to, or None; records its last use."""
+    rows = tokens_for_key(key)
+    return accept_token(rows.first() if rows is not None else None)
 
 
 @transaction.atomic

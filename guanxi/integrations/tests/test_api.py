@@ -48,6 +48,40 @@ def test_revoked_token_and_deactivated_user_are_401(client):
     assert client.get("/api/v1/me", headers=bearer(key2)).status_code == 401
 
 
+def test_expired_token_is_401(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guanxi.core.models import ApiToken
+
+    token, key = create_token(actor=make_user(), name="t")
+    assert client.get("/api/v1/me", headers=bearer(key)).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/me", headers=bearer(key)).status_code == 401
+
+
+@pytest.mark.parametrize("roles", [[], ["sales_rep"], ["sales_rep", "sales_manager"]])
+def test_token_brings_the_grants_of_all_the_users_roles(roles, django_assert_num_queries):
+    """The token query reads the user's grants too (one query for authentication and
+    permissions); they are the grants ``scope_for`` would read itself."""
+    from guanxi.core.access import scope_for
+    from guanxi.core.models import Role, RoleGrant
+    from guanxi.integrations.api.auth import user_for_token
+
+    user = make_user()
+    user.roles.add(*Role.objects.filter(code__in=roles))
+    assert Role.objects.filter(code__in=roles).count() == len(roles)
+    _token, key = create_token(actor=user, name="t")
+    from_token = user_for_token(key)
+    fresh = User.objects.get(pk=user.pk)
+    keys = set(RoleGrant.objects.values_list("object_type", "action"))
+    assert keys
+    with django_assert_num_queries(0):
+        cached = {k: scope_for(from_token, *k) for k in keys}
+    assert cached == {k: scope_for(fresh, *k) for k in keys}
+
+
 def test_session_auth_needs_csrf_for_writes(client):
     admin = make_user(role="administrator")
     csrf_client = type(client)(enforce_csrf_checks=True)
