@@ -205,7 +205,7 @@ class SlaPolicyForm(forms.Form):
         label=_("Resolution within (business minutes)"), min_value=1
     )
     warn_percent = forms.IntegerField(
-        label=_("Warn at (% of the resolution time used)"),
+        label=_("Warn at (percentage of the resolution time used)"),
         min_value=1,
         max_value=100,
         initial=80,

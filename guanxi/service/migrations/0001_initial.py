@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], max_length=10, verbose_name='priority')),
                 ('first_response_minutes', models.PositiveIntegerField(verbose_name='first response within (minutes)')),
                 ('resolution_minutes', models.PositiveIntegerField(verbose_name='resolution within (minutes)')),
-                ('warn_percent', models.PositiveSmallIntegerField(default=80, verbose_name='warn at (% of the time used)')),
+                ('warn_percent', models.PositiveSmallIntegerField(default=80, verbose_name='warn at (percentage of the time used)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='service.businesscalendar', verbose_name='calendar')),
                 ('tier', models.ForeignKey(blank=True, help_text='Empty: every customer.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customertier', verbose_name='customer tier')),

@@ -184,3 +184,4 @@ def test_the_reply_links_the_customer_to_their_status_page_in_their_language(
     assert body.startswith("已寄出新硒鼓。")
     assert f"https://crm.example.cn/t/{ticket.public_token}/" in body
     assert ticket.number in body.rsplit("-- ", 1)[1]
+    assert "在线查看请求" in body  # the ticket's language (zh-hans), not the agent's
