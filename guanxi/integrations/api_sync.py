@@ -4,13 +4,12 @@ products pushed by another system, idempotent by (source, external id)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import ValidationError as RequestError
 from pydantic import ConfigDict, Field
 
 from guanxi.core.access import can, require
@@ -20,6 +19,7 @@ from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.customers.schemas import AccountDetailSchema, AccountIn, ContactDetailSchema, ContactIn
 from guanxi.customers.selectors import account_choices, get_account_for, get_contact_for
 from guanxi.integrations import sync
+from guanxi.integrations.api.calls import call_service, caller
 from guanxi.sales.object_types import PRODUCT
 from guanxi.sales.schemas_quotes import ProductIn, ProductSchema
 from guanxi.sales.selectors_quotes import get_product_for
@@ -65,11 +65,6 @@ class SyncedProductSchema(ProductSchema):
     created: bool = Field(description=CREATED)
 
 
-def _actor(request: HttpRequest) -> User:
-    """The authenticated caller (the API's auth lets no anonymous request through)."""
-    return cast(User, request.user)
-
-
 def _require_sync(user: Any, object_type: str) -> None:
     """A push makes records or changes the ones it made."""
     if not (can(user, object_type, "add") or can(user, object_type, "change")):
@@ -113,27 +108,6 @@ def _resolve(data: dict[str, Any], user: Any) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return data
-
-
-def _service(call: Callable[[], Any]) -> Any:
-    """Run a sync service; errors on the source or the external id name the path
-    parameter (``path.external_id``), the others the body's field."""
-    try:
-        return call()
-    except ValidationError as error:
-        if not hasattr(error, "error_dict") or not set(error.message_dict) & set(PATH):
-            raise
-        raise RequestError(
-            [
-                {
-                    "loc": ("path", PATH[key]) if key in PATH else ("body", *key.split(".")),
-                    "msg": message,
-                    "type": "invalid",
-                }
-                for key, messages in error.message_dict.items()
-                for message in messages
-            ]
-        ) from error
 
 
 def _answer(detail: Any, created: bool) -> Any:
@@ -183,9 +157,9 @@ def put_external_account(
 ) -> Any:
     _require_sync(request.user, ACCOUNT)
     data = _resolve(_given(payload), request.user)
-    account, created = _service(
+    account, created = _call(
         lambda: sync.upsert_account(
-            actor=_actor(request), source=source, external_id=external_id, **data
+            actor=caller(request), source=source, external_id=external_id, **data
         )
     )
     return _answer(get_account_for(request.user, account.pk), created)
@@ -219,9 +193,9 @@ def put_external_contact(
 ) -> Any:
     _require_sync(request.user, CONTACT)
     data = _resolve(_given(payload), request.user)
-    contact, created = _service(
+    contact, created = _call(
         lambda: sync.upsert_contact(
-            actor=_actor(request), source=source, external_id=external_id, **data
+            actor=caller(request), source=source, external_id=external_id, **data
         )
     )
     return _answer(get_contact_for(request.user, contact.pk), created)
@@ -255,9 +229,15 @@ def put_external_product(
 ) -> Any:
     _require_sync(request.user, PRODUCT)
     data = _given(payload)
-    product, created = _service(
+    product, created = _call(
         lambda: sync.upsert_product(
-            actor=_actor(request), source=source, external_id=external_id, **data
+            actor=caller(request), source=source, external_id=external_id, **data
         )
     )
     return _answer(get_product_for(request.user, product.pk), created)
+
+
+def _call(call: Callable[[], Any]) -> Any:
+    """Errors on the source or the external id name the path parameter
+    (``path.external_id``), the others the body's field."""
+    return call_service(call, path=PATH)

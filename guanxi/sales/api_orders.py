@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import ValidationError as RequestError
 
 from guanxi.core.access import can, require
-from guanxi.core.models import User
 from guanxi.customers.selectors import account_choices, contacts_visible_to
 from guanxi.integrations import sync
+from guanxi.integrations.api.calls import call_service, caller
 from guanxi.integrations.api.pagination import keyset_page
 from guanxi.sales.models import Order, OrderLine
 from guanxi.sales.object_types import EXCHANGE_RATE, ORDER
@@ -62,42 +61,9 @@ from guanxi.sales.services.returns import ReturnItem, record_return
 
 router = Router(tags=["Orders"])
 
+
 SORTS = ("pk", *ORDER_SORTS, "created_at")
 NAMES = {"account": "account_id", "contact": "contact_id", "product": "product_id"}
-
-
-def _service(
-    call: Callable[[], Any],
-    names: dict[str, str] | None = None,
-    path: dict[str, str] | None = None,
-) -> Any:
-    """Run a service, naming its errors as the request's fields: ``names`` renames keys
-    to body fields (``account`` → ``account_id``); a key in ``path`` names a path
-    parameter (``path.source``)."""
-    try:
-        return call()
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        renamed = {(names or {}).get(key, key): msgs for key, msgs in error.message_dict.items()}
-        if not path or not set(renamed) & set(path):
-            raise ValidationError(renamed) from error
-        raise RequestError(
-            [
-                {
-                    "loc": ("path", path[key]) if key in path else ("body", *key.split(".")),
-                    "msg": message,
-                    "type": "invalid",
-                }
-                for key, messages in renamed.items()
-                for message in messages
-            ]
-        ) from error
-
-
-def _actor(request: HttpRequest) -> User:
-    """The authenticated caller (the API's auth lets no anonymous request through)."""
-    return cast(User, request.user)
 
 
 def _records(user: Any, account_id: Any = None, contact_id: Any = None) -> dict[str, Any]:
@@ -194,9 +160,9 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Any:
     require(request.user, ORDER, "add")
     data = payload.dict()
     records = _records(request.user, data.pop("account_id"), data.pop("contact_id"))
-    order = _service(
+    order = _call(
         lambda: services.create_order(
-            actor=_actor(request),
+            actor=caller(request),
             account=records["account"],
             contact=records.get("contact"),
             **data,
@@ -220,7 +186,7 @@ def patch_order(request: HttpRequest, order_id: int, payload: OrderPatchIn) -> A
     fields = {k: v for k, v in data.items() if v is not None and k != "contact_id"}
     if "contact_id" in data:
         fields["contact"] = _records(request.user, contact_id=data["contact_id"]).get("contact")
-    _service(lambda: services.update_order(actor=_actor(request), order=order, **fields), NAMES)
+    _call(lambda: services.update_order(actor=caller(request), order=order, **fields), NAMES)
     return _fresh(request.user, order.pk)
 
 
@@ -239,9 +205,9 @@ def add_line(request: HttpRequest, order_id: int, payload: OrderLineIn) -> Any:
     product = products_visible_to(request.user).filter(pk=data.pop("product_id")).first()
     if product is None:
         raise ValidationError({"product_id": _("This does not exist.")})
-    _service(
+    _call(
         lambda: services.add_order_line(
-            actor=_actor(request), order=order, product=product, **data
+            actor=caller(request), order=order, product=product, **data
         ),
         NAMES,
     )
@@ -258,7 +224,7 @@ def patch_line(request: HttpRequest, order_id: int, line_id: int, payload: Order
     require(request.user, ORDER, "change")
     line = _line(request.user, order_id, line_id)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    _service(lambda: services.update_order_line(actor=_actor(request), line=line, **fields), NAMES)
+    _call(lambda: services.update_order_line(actor=caller(request), line=line, **fields), NAMES)
     return _fresh(request.user, order_id)
 
 
@@ -271,7 +237,7 @@ def delete_line(request: HttpRequest, order_id: int, line_id: int) -> Any:
     """Its serial numbers go with it; the totals are recomputed."""
     require(request.user, ORDER, "change")
     line = _line(request.user, order_id, line_id)
-    services.remove_order_line(actor=_actor(request), line=line)
+    services.remove_order_line(actor=caller(request), line=line)
     return _fresh(request.user, order_id)
 
 
@@ -285,7 +251,7 @@ def set_serials(request: HttpRequest, order_id: int, line_id: int, payload: Seri
     unit, each not sold on another order; on a draft or confirmed order."""
     require(request.user, ORDER, "change")
     line = _line(request.user, order_id, line_id)
-    services.set_line_serials(actor=_actor(request), line=line, serials=payload.serials)
+    services.set_line_serials(actor=caller(request), line=line, serials=payload.serials)
     return _fresh(request.user, order_id)
 
 
@@ -299,7 +265,7 @@ def confirm(request: HttpRequest, order_id: int) -> Any:
     which rate is missing); its base-currency total is fixed at that rate."""
     require(request.user, ORDER, "change")
     order = get_order_for(request.user, order_id, "change")
-    services.confirm_order(actor=_actor(request), order=order)
+    services.confirm_order(actor=caller(request), order=order)
     return _fresh(request.user, order.pk)
 
 
@@ -309,7 +275,7 @@ def cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Any:
     released for sale."""
     require(request.user, ORDER, "change")
     order = get_order_for(request.user, order_id, "change")
-    services.cancel_order(actor=_actor(request), order=order, reason=payload.reason)
+    services.cancel_order(actor=caller(request), order=order, reason=payload.reason)
     return _fresh(request.user, order.pk)
 
 
@@ -323,8 +289,8 @@ def order_from_deal(request: HttpRequest, deal_id: int) -> Any:
     deal has at most one order that is not cancelled (``path.deal_id`` otherwise)."""
     require(request.user, ORDER, "add")
     deal = get_deal_for(request.user, deal_id)
-    order = _service(
-        lambda: services.create_order_from_deal(actor=_actor(request), deal=deal),
+    order = _call(
+        lambda: services.create_order_from_deal(actor=caller(request), deal=deal),
         path={"deal": "deal_id"},
     )
     return Status(201, _fresh(request.user, order.pk))
@@ -365,9 +331,9 @@ def create_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> Any
         for row in payload.lines
     ]
     names = {f"lines.{index}.line": f"lines.{index}.line_id" for index in range(len(items))}
-    made = _service(
+    made = _call(
         lambda: record_return(
-            actor=_actor(request),
+            actor=caller(request),
             order=order,
             kind=payload.kind,
             reason=payload.reason,
@@ -412,9 +378,9 @@ def put_external_order(
     _ids_by_ref(request.user, source, data)
     records = _records(request.user, data["account_id"], data["contact_id"])
     lines = [order_sync.SyncLine(**row) for row in data["lines"]]
-    order, created = _service(
+    order, created = _call(
         lambda: order_sync.upsert_order(
-            actor=_actor(request),
+            actor=caller(request),
             source=source,
             external_id=external_id,
             account=records["account"],
@@ -514,9 +480,9 @@ def put_external_return(
     if errors:
         raise ValidationError(errors)
     names["order"] = "order_id" if payload.order_id is not None else "order_external_id"
-    made, created = _service(
+    made, created = _call(
         lambda: order_sync.upsert_return(
-            actor=_actor(request),
+            actor=caller(request),
             source=source,
             external_id=external_id,
             order=order,
@@ -612,9 +578,9 @@ def put_exchange_rate(
 ) -> Any:
     """Orders already confirmed keep the rate they were converted at."""
     require(request.user, EXCHANGE_RATE, "add")
-    return _service(
+    return _call(
         lambda: rate_services.set_exchange_rate(
-            actor=_actor(request), currency=currency, valid_on=valid_on, rate=payload.rate
+            actor=caller(request), currency=currency, valid_on=valid_on, rate=payload.rate
         ),
         path={"currency": "currency", "valid_on": "valid_on"},
     )
@@ -631,5 +597,13 @@ def delete_exchange_rate(request: HttpRequest, currency: str, valid_on: date) ->
     rate = exchange_rates(currency.strip()).filter(valid_on=valid_on).first()
     if rate is None:
         raise Http404
-    rate_services.delete_exchange_rate(actor=_actor(request), rate=rate)
+    rate_services.delete_exchange_rate(actor=caller(request), rate=rate)
     return Status(204, None)
+
+
+def _call(
+    call: Callable[[], Any],
+    names: dict[str, str] | None = None,
+    path: dict[str, str] | None = None,
+) -> Any:
+    return call_service(call, names=names, path=path)

@@ -11,19 +11,19 @@ would be one more door to a conversation whose internal notes must never get out
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import ValidationError as RequestError
 
 from guanxi.core.access import can, require
 from guanxi.core.models import Team, User
 from guanxi.customers.models import CustomerTier
 from guanxi.customers.selectors import account_choices, contacts_visible_to, get_account_for
+from guanxi.integrations.api.calls import call_service, caller
 from guanxi.integrations.api.pagination import keyset_page
 from guanxi.sales.choices_orders import SerialStatus
 from guanxi.sales.models import SerialNumber
@@ -86,35 +86,6 @@ NAMES = {
     "calendar": "calendar_id",
     "hours": "spans",
 }
-
-
-def _service(call: Callable[[], Any], path: dict[str, str] | None = None) -> Any:
-    """Run a service, naming its errors as the request's body fields (``category`` →
-    ``category_id``); a key in ``path`` names a path parameter (``path.weekday``)."""
-    try:
-        return call()
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        renamed = {NAMES.get(key, key): msgs for key, msgs in error.message_dict.items()}
-        if not path or not set(renamed) & set(path):
-            raise ValidationError(renamed) from error
-        raise RequestError(
-            [
-                {
-                    "loc": ("path", path[key]) if key in path else ("body", key),
-                    "msg": message,
-                    "type": "invalid",
-                }
-                for key, messages in renamed.items()
-                for message in messages
-            ]
-        ) from error
-
-
-def _actor(request: HttpRequest) -> User:
-    """The authenticated caller (the API's auth lets no anonymous request through)."""
-    return cast(User, request.user)
 
 
 def _serial(user: Any, text: str, product: Any) -> SerialNumber:
@@ -242,7 +213,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Any:
     serial = data.pop("serial")
     if serial is not None:
         data["serial"] = _serial(request.user, serial, data["product"])
-    ticket = _service(lambda: services.open_ticket(actor=_actor(request), **data))
+    ticket = _call(lambda: services.open_ticket(actor=caller(request), **data))
     return Status(201, _detail(request.user, ticket))
 
 
@@ -290,7 +261,7 @@ def patch_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -
         # given: a ticket keeping its serial must keep a matching product.
         message = _("The ticket's serial number is of another product: change it too.")
         raise ValidationError({"product_id": message})
-    _service(lambda: services.update_ticket(actor=_actor(request), ticket=ticket, **fields))
+    _call(lambda: services.update_ticket(actor=caller(request), ticket=ticket, **fields))
     return _detail(request.user, ticket)
 
 
@@ -305,9 +276,9 @@ def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Any:
     pending stops the clocks until the customer answers). Not on a closed ticket."""
     require(request.user, TICKET, "change")
     ticket = _visible_ticket(request.user, ticket_id, "change")
-    _service(
+    _call(
         lambda: services.reply(
-            actor=_actor(request), ticket=ticket, body=payload.body, status=payload.status
+            actor=caller(request), ticket=ticket, body=payload.body, status=payload.status
         )
     )
     return Status(201, _detail(request.user, ticket))
@@ -323,7 +294,7 @@ def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
     sent. The status and the clocks stay as they are."""
     require(request.user, TICKET, "change")
     ticket = _visible_ticket(request.user, ticket_id, "change")
-    _service(lambda: services.add_note(actor=_actor(request), ticket=ticket, body=payload.body))
+    _call(lambda: services.add_note(actor=caller(request), ticket=ticket, body=payload.body))
     return Status(201, _detail(request.user, ticket))
 
 
@@ -337,8 +308,8 @@ def change_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> An
     closed record when. A closed ticket stays closed (``body.status``)."""
     require(request.user, TICKET, "change")
     ticket = _visible_ticket(request.user, ticket_id, "change")
-    _service(
-        lambda: services.change_status(actor=_actor(request), ticket=ticket, status=payload.status)
+    _call(
+        lambda: services.change_status(actor=caller(request), ticket=ticket, status=payload.status)
     )
     return _detail(request.user, ticket)
 
@@ -359,7 +330,7 @@ def assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> Any:
     owner = fields["owner"]
     if owner is not None and owner.is_active and not can(owner, TICKET, "change"):
         raise ValidationError({"owner_id": _("This user does not work on tickets.")})
-    _service(lambda: services.assign_ticket(actor=_actor(request), ticket=ticket, **fields))
+    _call(lambda: services.assign_ticket(actor=caller(request), ticket=ticket, **fields))
     return _detail(request.user, ticket)
 
 
@@ -457,7 +428,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
     """Its new tickets go to ``team_id`` and that team's least-loaded agent."""
     require(request.user, CATEGORY, "add")
     data = _resolve(request.user, payload.dict())
-    category = _service(lambda: setup.create_category(actor=_actor(request), **data))
+    category = _call(lambda: setup.create_category(actor=caller(request), **data))
     return Status(201, _category(category.pk))
 
 
@@ -472,7 +443,7 @@ def patch_category(request: HttpRequest, category_id: int, payload: CategoryPatc
     require(request.user, CATEGORY, "change")
     category = _category(category_id)
     changes = _resolve(request.user, _changes(payload, ("team_id",)))
-    _service(lambda: setup.update_category(actor=_actor(request), category=category, **changes))
+    _call(lambda: setup.update_category(actor=caller(request), category=category, **changes))
     return _category(category.pk)
 
 
@@ -484,7 +455,7 @@ def create_sla_policy(request: HttpRequest, payload: SlaPolicyIn) -> Any:
     require(request.user, SLA_POLICY, "add")
     data = _resolve(request.user, payload.dict())
     data["calendar"] = data["calendar"] or default_calendar()
-    policy = _service(lambda: setup.create_sla_policy(actor=_actor(request), **data))
+    policy = _call(lambda: setup.create_sla_policy(actor=caller(request), **data))
     return Status(201, _policy(policy.pk))
 
 
@@ -498,7 +469,7 @@ def patch_sla_policy(request: HttpRequest, policy_id: int, payload: SlaPolicyPat
     require(request.user, SLA_POLICY, "change")
     policy = _policy(policy_id)
     changes = _resolve(request.user, _changes(payload, ("tier_id",)))
-    _service(lambda: setup.update_sla_policy(actor=_actor(request), policy=policy, **changes))
+    _call(lambda: setup.update_sla_policy(actor=caller(request), policy=policy, **changes))
     return _policy(policy.pk)
 
 
@@ -513,9 +484,9 @@ def add_calendar_day(request: HttpRequest, calendar_id: int, payload: CalendarDa
     calendar = _calendar(calendar_id)
     return Status(
         201,
-        _service(
+        _call(
             lambda: setup.add_calendar_day(
-                actor=_actor(request),
+                actor=caller(request),
                 calendar=calendar,
                 day=payload.date,
                 kind=payload.kind,
@@ -536,7 +507,7 @@ def delete_calendar_day(request: HttpRequest, calendar_id: int, day_id: int) -> 
     day = CalendarDay.objects.filter(calendar_id=calendar_id, pk=day_id).first()
     if day is None:
         raise Http404
-    setup.remove_calendar_day(actor=_actor(request), day=day)
+    setup.remove_calendar_day(actor=caller(request), day=day)
     return Status(204, None)
 
 
@@ -553,9 +524,13 @@ def put_opening_hours(
     require(request.user, CALENDAR, "change")
     calendar = _calendar(calendar_id)
     spans = [(span.opens, span.closes) for span in payload.spans]
-    return _service(
+    return _call(
         lambda: setup.set_opening_hours(
-            actor=_actor(request), calendar=calendar, weekday=weekday, spans=spans
+            actor=caller(request), calendar=calendar, weekday=weekday, spans=spans
         ),
         path={"weekday": "weekday"},
     )
+
+
+def _call(call: Callable[[], Any], path: dict[str, str] | None = None) -> Any:
+    return call_service(call, names=NAMES, path=path)

@@ -37,7 +37,7 @@ from guanxi.sales.services.deals_fields import _clean_date
 from guanxi.sales.services.exchange_rates import base_currency, require_rate, to_base
 from guanxi.sales.services.lines import clean_discount, clean_quantity, gross, line_total
 from guanxi.sales.services.money import clean_currency
-from guanxi.sales.services.pricing import applicable_item
+from guanxi.sales.services.pricing import priced_item
 from guanxi.sales.services.quotes import discount_limit
 
 ORDER_FIELDS = ("order_date", "notes", "contact", "currency")
@@ -391,26 +391,7 @@ def add_order_line(
     qty = clean_line_quantity(errors, product, quantity, "quantity")
     discount = clean_discount(errors, discount_percent)
     _check_discount_allowed(errors, actor, discount)
-    item = None
-    if product is None:
-        errors.add("product", _("This field is required."))
-    elif not product.is_active:
-        errors.add("product", _("This product is retired."))
-    else:
-        item = applicable_item(product, order.account, order.currency, order.order_date)
-        if item is None:
-            errors.add(
-                "product",
-                _(
-                    "No price list gives %(sku)s a price in %(currency)s for this customer "
-                    "on %(day)s."
-                )
-                % {
-                    "sku": product.sku,
-                    "currency": order.currency,
-                    "day": order.order_date.isoformat(),
-                },
-            )
+    item = priced_item(errors, product, order.account, order.currency, order.order_date)
     errors.raise_if_any()
     assert product is not None and item is not None
     before = order_snapshot(order)

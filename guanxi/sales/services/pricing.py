@@ -16,7 +16,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from guanxi.customers.services.common import Errors
 from guanxi.sales.models import PriceList, PriceListItem, Product
 
 
@@ -84,3 +86,24 @@ def overlapping_items(
     if exclude_list is not None and exclude_list.pk:
         items = items.exclude(price_list=exclude_list)
     return items.select_related("price_list", "product").order_by("price_list__valid_from", "pk")
+
+
+def priced_item(
+    errors: Errors, product: Product | None, customer: Any, currency: str, on: date
+) -> PriceListItem | None:
+    """The price list item for a new quote or order line, or an error on ``product``
+    (missing, retired, or priced by no list for this customer, currency and day)."""
+    if product is None:
+        errors.add("product", _("This field is required."))
+        return None
+    if not product.is_active:
+        errors.add("product", _("This product is retired."))
+        return None
+    item = applicable_item(product, customer, currency, on)
+    if item is None:
+        errors.add(
+            "product",
+            _("No price list gives %(sku)s a price in %(currency)s for this customer on %(day)s.")
+            % {"sku": product.sku, "currency": currency, "day": on.isoformat()},
+        )
+    return item

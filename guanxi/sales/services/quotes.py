@@ -37,7 +37,7 @@ from guanxi.sales.services.lines import clean_discount as _clean_discount
 from guanxi.sales.services.lines import clean_quantity as _clean_quantity
 from guanxi.sales.services.lines import gross
 from guanxi.sales.services.lines import line_total as _line_total
-from guanxi.sales.services.pricing import applicable_item
+from guanxi.sales.services.pricing import applicable_item, priced_item
 from guanxi.sales.services.products import clean_currency
 
 LINE_FIELDS = ("quantity", "discount_percent")
@@ -264,26 +264,7 @@ def add_quote_line(
     errors = Errors()
     qty = _clean_quantity(errors, quantity)
     discount = _clean_discount(errors, discount_percent)
-    item = None
-    if product is None:
-        errors.add("product", _("This field is required."))
-    elif not product.is_active:
-        errors.add("product", _("This product is retired."))
-    else:
-        item = applicable_item(product, quote.account, quote.currency, quote.price_date)
-        if item is None:
-            errors.add(
-                "product",
-                _(
-                    "No price list gives %(sku)s a price in %(currency)s for this customer "
-                    "on %(day)s."
-                )
-                % {
-                    "sku": product.sku,
-                    "currency": quote.currency,
-                    "day": quote.price_date.isoformat(),
-                },
-            )
+    item = priced_item(errors, product, quote.account, quote.currency, quote.price_date)
     errors.raise_if_any()
     assert product is not None and item is not None
     before = quote_snapshot(quote)
