@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "guanxi.customers",
     "guanxi.sales",
     "guanxi.service",
+    "guanxi.analytics",
     "guanxi.web",
     "guanxi.integrations",
 ]

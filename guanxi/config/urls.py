@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("guanxi.customers.urls")),
     path("", include("guanxi.sales.urls")),
     path("", include("guanxi.service.urls")),
+    path("", include("guanxi.analytics.urls")),
     path("", include("guanxi.service.urls_inbound")),
     path("", include("guanxi.integrations.urls")),
     path("", include("guanxi.web.urls")),

@@ -35,6 +35,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Products"), "sales:product_list", object_type="sales.product"),
     NavItem(_("Forecast"), "sales:forecast", object_type="sales.deal"),
     NavItem(_("Performance"), "sales:performance", object_type="sales.deal"),
+    NavItem(_("Customer scores"), "analytics:score_list", "analytics.customerscore"),
     NavItem(_("Tickets"), "service:ticket_list", object_type="service.ticket"),
     NavItem(_("Ticket categories"), "service:category_list", "service.category", action="change"),
     NavItem(_("SLA policies"), "service:sla_policy_list", "service.slapolicy", action="change"),

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from guanxi.analytics.api import router as analytics_router
 from guanxi.core.api import router as platform_router
 from guanxi.core.api_files import router as files_router
 from guanxi.customers.api import router as customers_router
@@ -45,6 +46,7 @@ api.add_router("", deals_router)
 api.add_router("", quotes_router)
 api.add_router("", orders_router)
 api.add_router("", service_router)
+api.add_router("", analytics_router)
 api.add_router("", forecast_router)
 api.add_router("", handover_router)
 api.add_router("", exports_router)

@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from guanxi.analytics.tests import matrix_rows as analytics_rows
 from guanxi.core.models import (
     Attachment,
     AuditEntry,
@@ -308,6 +309,7 @@ MODULES = (
     sync_rows,
     service_api_rows,
     service_rows,
+    analytics_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)

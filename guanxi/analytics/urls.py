@@ -1,0 +1,13 @@
+"""The analytics pages."""
+
+from django.urls import path
+
+from guanxi.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("analytics/customers/", views.score_list, name="score_list"),
+    path("analytics/models/", views.model_list, name="model_list"),
+    path("analytics/recompute/", views.recompute, name="recompute"),
+]

@@ -1,0 +1,86 @@
+"""Analytics pages: the customer scores list, the models page (fitted parameters, runs
+and the "recompute now" button) and the recompute request."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guanxi.analytics.choices import Segment
+from guanxi.analytics.object_types import CUSTOMER_SCORE, MODEL_FIT
+from guanxi.analytics.selectors import (
+    SCORE_SORTS,
+    filter_scores,
+    fit_history,
+    models_in_use,
+    parse_amount,
+    recent_runs,
+    scores_visible_to,
+)
+from guanxi.analytics.services.recompute import request_recompute
+from guanxi.core.access import can
+from guanxi.core.decorators import require_action
+from guanxi.lib.listing import PAGE_SIZE
+from guanxi.sales.services.exchange_rates import base_currency
+
+
+@require_action(CUSTOMER_SCORE, "view")
+def score_list(request: HttpRequest) -> HttpResponse:
+    """The scores the user may see, filtered by segment and minimum lifetime value;
+    sorted by any column (empty predictions last)."""
+    segment = request.GET.get("segment", "").strip()
+    min_clv_text = request.GET.get("min_clv", "").strip()
+    queryset = filter_scores(
+        scores_visible_to(request.user), segment=segment, min_clv=parse_amount(min_clv_text)
+    )
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") not in SCORE_SORTS:
+        sort = "-clv"
+    field = F(sort.lstrip("-"))
+    ordering = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
+    queryset = queryset.order_by(ordering, "-pk" if sort.startswith("-") else "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "analytics/score_list.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "sort": sort,
+            "segments": Segment.choices,
+            "chosen": {"segment": segment, "min_clv": min_clv_text},
+            "base_currency": base_currency(),
+        },
+    )
+
+
+@require_action(MODEL_FIT, "view")
+def model_list(request: HttpRequest) -> HttpResponse:
+    """The cut-offs and fits in use, earlier fits and the recent runs with progress."""
+    runs = recent_runs()
+    return render(
+        request,
+        "analytics/model_list.html",
+        {
+            "current": models_in_use(),
+            "history": fit_history(),
+            "runs": runs,
+            "active": next((run for run in runs if run.is_active), None),
+            "can_recompute": can(request.user, MODEL_FIT, "add"),
+            "base_currency": base_currency(),
+        },
+    )
+
+
+@require_POST
+@require_action(MODEL_FIT, "add")
+def recompute(request: HttpRequest) -> HttpResponse:
+    """Queue a full recompute (or find the one already queued or running)."""
+    request_recompute(actor=request.user)
+    messages.success(request, _("The recompute has started: this page shows its progress."))
+    return redirect("analytics:model_list")
