@@ -25,6 +25,7 @@ demo: venv
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) seed_demo_sales --if-empty
 	$(MANAGE) seed_demo_service --if-empty
+	$(MANAGE) recompute_analytics
 	@echo ""
 	@echo "Guanxi is starting on http://127.0.0.1:8000 (task worker and scheduler included; Ctrl+C stops all)."
 	@echo "Log in as admin@guanxi.test (or any demo user listed above) with the password guanxi-demo-2026."

@@ -184,7 +184,9 @@ def load_orders(*, customers: int = 500, seed: int = 2026) -> dict[str, int]:
         )
     Order.objects.bulk_create(made_orders, batch_size=500)
     orders = list(Order.objects.filter(number__in=[o.number for o in made_orders]))
-    lines, serial_rows = _lines(rng, orders, products, prices)
+    # Some customers buy big, others small: each keeps a size of its own.
+    sizes = {a.pk: max(1, round(rng.lognormvariate(0.0, 0.8))) for a in accounts}
+    lines, serial_rows = _lines(rng, orders, products, prices, sizes)
     returns = _returns(rng, orders, lines, serial_rows, now)
     rebuild_index(["sales.order"])
     return {"orders": len(orders), "returns": returns}
@@ -195,6 +197,7 @@ def _lines(
     orders: list[Order],
     products: list[Product],
     prices: dict[str, dict[int, Decimal]],
+    sizes: dict[int, int],
 ) -> tuple[list[OrderLine], list[SerialNumber]]:
     lines: list[OrderLine] = []
     for order in orders:
@@ -202,7 +205,7 @@ def _lines(
             order.external_id = f"SHOP-{order.pk:06d}"
         subtotal = total = Decimal(0)
         for position, product in enumerate(rng.sample(products, rng.randint(1, 3)), start=1):
-            quantity = Decimal(rng.choice([1, 1, 2, 3, 5, 10]))
+            quantity = Decimal(rng.choice([1, 1, 2, 3, 5]) * sizes.get(order.account_id, 1))
             price = prices[order.currency][product.pk]
             discount = Decimal(rng.choice([0, 0, 0, 5, 10]))
             gross = (quantity * price).quantize(CENT)

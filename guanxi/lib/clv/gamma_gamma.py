@@ -89,23 +89,29 @@ def fit_gamma_gamma(x: npt.ArrayLike, m: npt.ArrayLike) -> GammaGammaFit:
     xa, ma = _repeat_buyers(x, m)
     if xa.size == 0:
         raise ValueError("fit_gamma_gamma needs at least one customer with x > 0")
-    start = np.log(np.array([1.0, 2.0, float(ma.mean())]))  # mean spend pγ/(q-1) = m̄
+    # Fit on spend in units of its mean: p and q do not depend on the unit, γ scales with
+    # it, and the optimiser is far better conditioned than on amounts in the thousands.
+    scale = float(ma.mean())
+    start = np.log(np.array([1.0, 2.0, 1.0]))  # mean spend pγ/(q-1) = 1 unit
     result = optimize.minimize(
         _negative_log_likelihood,
         start,
-        args=(xa, ma),
+        args=(xa, ma / scale),
         jac=True,
         method="BFGS",
         options={"gtol": 1e-9, "maxiter": 1000},
     )
     if not result.success and np.max(np.abs(result.jac)) > 1e-6:
         raise ConvergenceError(f"Gamma-Gamma fit did not converge: {result.message}")
-    p, q, gamma = (float(v) for v in np.exp(result.x))
+    p, q, unit_gamma = (float(v) for v in np.exp(result.x))
+    gamma = unit_gamma * scale
+    # The density of a mean spend m is that of m / scale divided by scale.
+    log_likelihood = -float(result.fun) * xa.size - xa.size * float(np.log(scale))
     return GammaGammaFit(
         p=p,
         q=q,
         gamma=gamma,
-        log_likelihood=-float(result.fun) * xa.size,
+        log_likelihood=log_likelihood,
         n_customers=int(xa.size),
         iterations=int(result.nit),
     )

@@ -127,3 +127,14 @@ def test_gradient_equals_central_differences(params, data):
         for e in np.eye(3)
     ]
     np.testing.assert_allclose(gradient, numeric, rtol=1e-4, atol=1e-6)
+
+
+def test_the_currency_unit_does_not_change_the_fit_only_gamma_scales(fitted, cdnow):
+    # CDNOW in dollars vs the same spend in fen: p, q equal, γ × 100, and the
+    # log-likelihood of the amounts shifted by n·log(100) (the density's unit).
+    in_fen = fit_gamma_gamma(cdnow["x"], cdnow["m"] * 100)
+    assert in_fen.p == pytest.approx(fitted.p, rel=1e-6)
+    assert in_fen.q == pytest.approx(fitted.q, rel=1e-6)
+    assert in_fen.gamma == pytest.approx(fitted.gamma * 100, rel=1e-6)
+    shift = fitted.n_customers * math.log(100)
+    assert in_fen.log_likelihood == pytest.approx(fitted.log_likelihood - shift, abs=1e-4)
