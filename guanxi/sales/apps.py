@@ -17,6 +17,7 @@ class SalesConfig(AppConfig):
             tasks,
             timeline_sources_deals,
             timeline_sources_orders,
+            timeline_sources_quotes,
         )
         from guanxi.sales.services import first_contact
 
@@ -28,6 +29,7 @@ class SalesConfig(AppConfig):
         timeline_sources_deals.register()  # deals on the customers' timelines
         search_orders.register()  # orders (and their serial numbers) in the search box
         timeline_sources_orders.register()  # orders and returns on the customers' timelines
+        timeline_sources_quotes.register()  # sent quotes (promised prices) on them too
         # A database always has a sales pipeline (set-up data, like the built-in roles;
         # also after a test database is flushed).
         post_migrate.connect(_ensure_pipeline, sender=self)

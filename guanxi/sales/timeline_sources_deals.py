@@ -25,6 +25,7 @@ from guanxi.core.access import restrict
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity, Contact
 from guanxi.customers.timeline import Cursor, TimelineEntry, TimelineSource, before
+from guanxi.sales import timeline_sources_quotes as quote_source
 from guanxi.sales.choices import StageKind
 from guanxi.sales.models import Deal, DealStageChange
 
@@ -159,10 +160,11 @@ def deal_activity_entries(
     ]
 
 
-# The deal page's own timeline: its activities and its stage changes.
+# The deal page's own timeline: its activities, its stage changes and its sent quotes.
 DEAL_PAGE_SOURCES = [
     TimelineSource(key=SOURCE, kinds=KINDS, fetch=deal_entries),
     TimelineSource(key=ACTIVITY_SOURCE, kinds=ActivityKind.choices, fetch=deal_activity_entries),
+    quote_source.SOURCE_SPEC,
 ]
 
 
