@@ -374,12 +374,14 @@ def test_done_toggles_a_task_and_back(rep_client, rep, frozen):
 
 
 def test_delete_moves_the_activity_to_the_trash_and_off_the_timeline(rep_client, rep, account):
-    call = log_activity(actor=rep, kind="call", subject="Quote", accounts=[account])
+    call = log_activity(
+        actor=rep, kind="call", subject="Called about the tender", accounts=[account]
+    )
     response = rep_client.post(reverse("customers:activity_delete", args=[call.pk]))
     assert (response.status_code, response["Location"]) == (302, "/activities/")
     assert Activity.all_objects.get(pk=call.pk).deleted_at is not None
     html = rep_client.get(reverse("customers:account_timeline", args=[account.pk])).content
-    assert b"Quote" not in html
+    assert b"Called about the tender" not in html
     assert rep_client.get(reverse("customers:activity_detail", args=[call.pk])).status_code == 404
 
 
