@@ -14,6 +14,7 @@ class SalesConfig(AppConfig):
             search,
             search_deals,
             search_orders,
+            search_quotes,
             tasks,
             timeline_sources_deals,
             timeline_sources_orders,
@@ -28,6 +29,7 @@ class SalesConfig(AppConfig):
         search_deals.register()  # deals in the global search box
         timeline_sources_deals.register()  # deals on the customers' timelines
         search_orders.register()  # orders (and their serial numbers) in the search box
+        search_quotes.register()  # quotes by number, deal and customer
         timeline_sources_orders.register()  # orders and returns on the customers' timelines
         timeline_sources_quotes.register()  # sent quotes (promised prices) on them too
         # A database always has a sales pipeline (set-up data, like the built-in roles;

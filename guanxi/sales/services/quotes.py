@@ -27,6 +27,7 @@ from guanxi.core.choices import AuditEvent, Scope
 from guanxi.core.models import TeamMembership, User
 from guanxi.core.services.audit import diff, record_audit
 from guanxi.core.services.notifications import notify
+from guanxi.core.services.search import index_record
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.choices_quotes import QuoteApproval, QuoteStatus
 from guanxi.sales.models import Deal, Product, Quote, QuoteLine
@@ -153,6 +154,7 @@ def _save(
     changes.update(extra or {})
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=quote, changes=changes)
+    index_record(quote)
     return quote
 
 
@@ -216,6 +218,7 @@ def create_quote(
     record_audit(
         actor=actor, event=AuditEvent.CREATE, obj=quote, changes=diff({}, quote_snapshot(quote))
     )
+    index_record(quote)
     return quote
 
 

@@ -30,3 +30,18 @@ def test_a_sent_quote_is_on_the_deal_and_account_timelines_with_its_prices():
     assert "Accepted" in entry.body
     stranger = make_user(role="sales_rep")
     assert [e for e in deal_timeline_page(stranger, deal)[0] if e.kind == "quote_sent"] == []
+
+
+def test_quotes_are_found_by_number_and_deal_by_those_who_see_the_deal():
+    from guanxi.core.search import search
+
+    rep = make_user(role="sales_rep")
+    quote = make_quote(actor=rep, owner=rep)
+    found = [(r["object_type"], r["title"]) for r in search(rep, quote.number)]
+    assert ("sales.quote", quote.number) in found
+    assert ("sales.quote", quote.number) in [
+        (r["object_type"], r["title"]) for r in search(rep, quote.deal.name)
+    ]
+    assert ("sales.quote", quote.number) not in [
+        (r["object_type"], r["title"]) for r in search(make_user(role="sales_rep"), quote.number)
+    ]
