@@ -79,3 +79,11 @@ class ExternalRef(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+from guanxi.integrations.imports.models import (  # noqa: E402,F401  (the import models)
+    ImportJob,
+    ImportRecord,
+    ImportRowError,
+    ImportTemplate,
+)

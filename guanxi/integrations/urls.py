@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from guanxi.integrations import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("export/<str:object_type>/", views.export, name="export"),
     path("exports/", views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("imports/", include("guanxi.integrations.urls_imports")),
 ]

@@ -12,6 +12,7 @@ from guanxi.customers.api_relationships import router as relationships_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
 from guanxi.integrations.api_exports import router as exports_router
+from guanxi.integrations.api_imports import router as imports_router
 from guanxi.integrations.api_sync import router as sync_router
 from guanxi.sales.api_deals import router as deals_router
 from guanxi.sales.api_forecast import router as forecast_router
@@ -50,4 +51,5 @@ api.add_router("", analytics_router)
 api.add_router("", forecast_router)
 api.add_router("", handover_router)
 api.add_router("", exports_router)
+api.add_router("", imports_router)
 api.add_router("", sync_router)

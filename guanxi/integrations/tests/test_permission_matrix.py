@@ -37,6 +37,7 @@ from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
 from guanxi.integrations.api.assembly import api
 from guanxi.integrations.tests import matrix_rows_exports as exports_rows
+from guanxi.integrations.tests import matrix_rows_imports as imports_rows
 from guanxi.integrations.tests import matrix_rows_sync as sync_rows
 from guanxi.sales.tests import matrix_rows_deals as deals_rows
 from guanxi.sales.tests import matrix_rows_forecast as forecast_rows
@@ -301,6 +302,7 @@ MODULES = (
     deals_rows,
     handover_rows,
     exports_rows,
+    imports_rows,
     forms_rows,
     quotes_rows,
     orders_rows,

@@ -1,0 +1,1 @@
+"""Import of accounts and contacts from CSV and Excel files (see docs/import.md)."""

@@ -1,0 +1,181 @@
+"""Guess which field each column of a file holds, from headers in English or Chinese."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from guanxi.integrations.imports.fields import ACCOUNTS, CONTACTS, fields_for
+
+# Normalised header → field, per target. Headers are lower-cased, with spaces, dashes,
+# underscores, colons and brackets removed, so "E-mail", "e_mail" and "邮箱：" match.
+SHARED = {
+    "id": "external_id",
+    "编号": "external_id",
+    "客户编号": "external_id",
+    "externalid": "external_id",
+    "省": "province",
+    "省份": "province",
+    "province": "province",
+    "state": "province",
+    "市": "city",
+    "城市": "city",
+    "city": "city",
+    "区": "district",
+    "区县": "district",
+    "县": "district",
+    "district": "district",
+    "地址": "street",
+    "详细地址": "street",
+    "街道": "street",
+    "address": "street",
+    "street": "street",
+    "邮编": "postcode",
+    "邮政编码": "postcode",
+    "postcode": "postcode",
+    "zip": "postcode",
+    "zipcode": "postcode",
+    "postalcode": "postcode",
+    "标签": "tags",
+    "tags": "tags",
+    "tag": "tags",
+    "负责人": "owner_email",
+    "负责人邮箱": "owner_email",
+    "owner": "owner_email",
+    "owneremail": "owner_email",
+    "等级": "tier",
+    "客户等级": "tier",
+    "tier": "tier",
+    "level": "tier",
+    "备注": "description",
+    "说明": "description",
+    "notes": "description",
+    "note": "description",
+    "description": "description",
+    "comments": "description",
+}
+GUESSES: dict[str, dict[str, str]] = {
+    CONTACTS: {
+        **SHARED,
+        "姓名": "full_name",
+        "名字": "full_name",
+        "联系人": "full_name",
+        "name": "full_name",
+        "fullname": "full_name",
+        "contact": "full_name",
+        "contactname": "full_name",
+        "姓": "family_name",
+        "姓氏": "family_name",
+        "lastname": "family_name",
+        "familyname": "family_name",
+        "surname": "family_name",
+        "名": "given_name",
+        "firstname": "given_name",
+        "givenname": "given_name",
+        "职位": "title",
+        "职务": "title",
+        "title": "title",
+        "jobtitle": "title",
+        "position": "title",
+        "手机": "mobile",
+        "手机号": "mobile",
+        "手机号码": "mobile",
+        "mobile": "mobile",
+        "cell": "mobile",
+        "mobilephone": "mobile",
+        "cellphone": "mobile",
+        "电话": "phone",
+        "座机": "phone",
+        "办公电话": "phone",
+        "phone": "phone",
+        "telephone": "phone",
+        "tel": "phone",
+        "workphone": "phone",
+        "邮箱": "email",
+        "电子邮箱": "email",
+        "电子邮件": "email",
+        "email": "email",
+        "mail": "email",
+        "emailaddress": "email",
+        "公司": "company",
+        "公司名称": "company",
+        "单位": "company",
+        "客户": "company",
+        "company": "company",
+        "account": "company",
+        "organization": "company",
+        "生日": "birthday",
+        "出生日期": "birthday",
+        "birthday": "birthday",
+        "dateofbirth": "birthday",
+        "dob": "birthday",
+    },
+    ACCOUNTS: {
+        **SHARED,
+        "公司": "name",
+        "公司名称": "name",
+        "客户名称": "name",
+        "名称": "name",
+        "企业名称": "name",
+        "name": "name",
+        "company": "name",
+        "accountname": "name",
+        "companyname": "name",
+        "行业": "industry",
+        "所属行业": "industry",
+        "industry": "industry",
+        "网站": "website",
+        "网址": "website",
+        "官网": "website",
+        "website": "website",
+        "url": "website",
+        "web": "website",
+    },
+}
+NOISE = re.compile(r"[\s\-_:：()（）*]+")
+
+
+def normalise_header(header: str) -> str:
+    return NOISE.sub("", header).lower()
+
+
+def guess_mapping(target: str, headers: list[str]) -> dict[str, str]:
+    """Column header → field key for the headers recognised (each field at most once);
+    custom fields match by key or label."""
+    known = dict(GUESSES[target])
+    for field in fields_for(target):
+        if field.key.startswith("custom:"):
+            known.setdefault(normalise_header(field.key.split(":", 1)[1]), field.key)
+            known.setdefault(normalise_header(str(field.label)), field.key)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for header in headers:
+        key = known.get(normalise_header(header))
+        if key and key not in used:
+            mapping[header] = key
+            used.add(key)
+    return mapping
+
+
+def clean_mapping(target: str, headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    """A mapping of this file's columns to known fields; each field mapped once."""
+    keys = {field.key for field in fields_for(target)}
+    cleaned: dict[str, str] = {}
+    for header, key in mapping.items():
+        if not key:
+            continue
+        if header not in headers:
+            raise ValidationError({"mapping": _("The file has no column “%(c)s”.") % {"c": header}})
+        if key not in keys:
+            raise ValidationError({"mapping": _("“%(f)s” is not a field to import.") % {"f": key}})
+        if key in cleaned.values():
+            raise ValidationError(
+                {"mapping": _("Two columns are mapped to the same field “%(f)s”.") % {"f": key}}
+            )
+        cleaned[header] = key
+    needed = {"name"} if target == ACCOUNTS else {"full_name", "family_name"}
+    if not needed & set(cleaned.values()):
+        raise ValidationError({"mapping": _("Map a column to the name.")})
+    return cleaned

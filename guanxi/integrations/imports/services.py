@@ -1,0 +1,313 @@
+"""Import a CSV or Excel file of contacts or accounts: upload, map, check (dry run),
+import in the background in all-or-nothing batches that resume after a crash, and
+roll back by moving what the import created to the trash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.access import can
+from guanxi.core.choices import AuditEvent
+from guanxi.core.models import User
+from guanxi.core.services.audit import record_audit
+from guanxi.core.services.tags import tags_from_names
+from guanxi.core.services.trash import trash_record
+from guanxi.integrations.imports.fields import CONTACTS
+from guanxi.integrations.imports.mapping import clean_mapping, guess_mapping
+from guanxi.integrations.imports.models import (
+    ImportJob,
+    ImportRowError,
+    ImportStatus,
+    ImportTarget,
+    ImportTemplate,
+    OnDuplicate,
+)
+from guanxi.integrations.imports.reading import Table, read_table
+from guanxi.integrations.imports.rows import RowResult, import_row, import_tag_name
+
+DRY_RUN_KEPT_ERRORS = 10_000
+
+
+def batch_size() -> int:
+    return int(getattr(settings, "IMPORT_BATCH_SIZE", 500))
+
+
+def may_import(user: Any, target: str) -> bool:
+    return target in ImportTarget.values and can(user, target, "add")
+
+
+def _require(user: Any, target: str) -> None:
+    if not may_import(user, target):
+        raise PermissionDenied
+
+
+def _content_of(file: Any) -> bytes:
+    if isinstance(file, bytes):
+        return file
+    if getattr(file, "size", 0) > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than the upload limit.")})
+    return bytes(file.read())
+
+
+@transaction.atomic
+def start_import(*, actor: User, target: str, file: Any, filename: str) -> ImportJob:
+    """Store an uploaded file as a new import with a guessed mapping; the file is read
+    once here so a malformed one is refused at once."""
+    if target not in ImportTarget.values:
+        raise ValidationError({"target": _("Choose contacts or accounts.")})
+    _require(actor, target)
+    content = _content_of(file)
+    if len(content) > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than the upload limit.")})
+    table = read_table(content, filename)
+    job = ImportJob.objects.create(
+        target=target,
+        filename=filename[:255],
+        content=content,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        headers=table.headers,
+        mapping=guess_mapping(target, table.headers),
+        options={"on_duplicate": OnDuplicate.SKIP, "create_accounts": True},
+        total_rows=len(table.rows),
+        created_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        event=AuditEvent.CREATE,
+        obj=job,
+        changes={"file": [None, job.filename], "rows": [None, job.total_rows]},
+    )
+    return job
+
+
+def _require_owner(actor: User, job: ImportJob) -> None:
+    _require(actor, job.target)
+    if job.created_by_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def set_mapping(
+    *,
+    actor: User,
+    job: ImportJob,
+    mapping: dict[str, str],
+    options: dict[str, Any] | None = None,
+    save_as: str | None = None,
+) -> ImportJob:
+    """Choose the field of each column and what to do with duplicates; optionally save
+    the mapping as a named template. A new mapping needs a new check."""
+    _require_owner(actor, job)
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE):
+        raise ValidationError({"status": _("This import has already started.")})
+    job.mapping = clean_mapping(job.target, job.headers, mapping)
+    options = {**job.options, **(options or {})}
+    if options.get("on_duplicate") not in OnDuplicate.values:
+        raise ValidationError({"on_duplicate": _("Choose skip, update or create.")})
+    job.options = {
+        "on_duplicate": options["on_duplicate"],
+        "create_accounts": bool(options.get("create_accounts", True)),
+    }
+    job.status = ImportStatus.UPLOADED
+    job.updated_at = timezone.now()
+    job.save(update_fields=["mapping", "options", "status", "updated_at"])
+    if save_as and save_as.strip():
+        ImportTemplate.objects.update_or_create(
+            name=save_as.strip()[:100],
+            target=job.target,
+            created_by=actor,
+            defaults={"mapping": job.mapping},
+        )
+    return job
+
+
+def _table(job: ImportJob) -> Table:
+    return read_table(bytes(job.content), job.filename)
+
+
+def _cells(job: ImportJob, table: Table, values: list[str]) -> dict[str, str]:
+    by_header = dict(zip(table.headers, values, strict=True))
+    return {key: by_header.get(header, "") for header, key in job.mapping.items()}
+
+
+def _error_rows(
+    job: ImportJob, table: Table, line: int, values: list[str], result: RowResult, dry: bool
+) -> list[ImportRowError]:
+    columns = {key: header for header, key in job.mapping.items()}
+    by_header = dict(zip(table.headers, values, strict=True))
+    if job.target == CONTACTS:
+        columns.setdefault("family_name", columns.get("full_name", ""))
+    return [
+        ImportRowError(
+            job=job,
+            row=line,
+            column=columns.get(key, ""),
+            value=by_header.get(columns.get(key, ""), "")[:500],
+            message=message[:500],
+            dry_run=dry,
+        )
+        for key, message in result.errors
+    ]
+
+
+def _import_one(actor: User, job: ImportJob, line: int, cells: dict[str, str]) -> RowResult:
+    """One row in its own savepoint: a failed row leaves nothing behind."""
+    savepoint = transaction.savepoint()
+    result = import_row(actor, job, line, cells)
+    if result.outcome == "error":
+        transaction.savepoint_rollback(savepoint)
+    else:
+        transaction.savepoint_commit(savepoint)
+    return result
+
+
+class _DryRunDone(Exception):
+    pass
+
+
+def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
+    """Check every row exactly as the import would — through the same services, inside
+    a transaction that is then rolled back — and store each problem by row and column."""
+    _require_owner(actor, job)
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE):
+        raise ValidationError({"status": _("This import has already started.")})
+    table = _table(job)
+    errors: list[ImportRowError] = []
+    counts = {"created": 0, "updated": 0, "skipped": 0, "error": 0}
+    try:
+        with transaction.atomic():
+            _ensure_tag(job)
+            for line, values in table.rows:
+                result = _import_one(job.created_by, job, line, _cells(job, table, values))
+                counts[result.outcome] += 1
+                if len(errors) < DRY_RUN_KEPT_ERRORS:
+                    errors.extend(_error_rows(job, table, line, values, result, True))
+            raise _DryRunDone
+    except _DryRunDone:
+        pass
+    with transaction.atomic():
+        job.row_errors.all().delete()
+        ImportRowError.objects.bulk_create(errors)
+        job.created_count, job.updated_count = counts["created"], counts["updated"]
+        job.skipped_count, job.error_count = counts["skipped"], counts["error"]
+        job.status, job.updated_at = ImportStatus.DRY_RUN_DONE, timezone.now()
+        job.save()
+    return job
+
+
+def _ensure_tag(job: ImportJob) -> None:
+    tags_from_names(actor=job.created_by, names=[import_tag_name(job)], create=True)
+
+
+@transaction.atomic
+def start_import_job(*, actor: User, job: ImportJob) -> ImportJob:
+    """Queue the import (or resume a failed or interrupted one at its checkpoint)."""
+    _require_owner(actor, job)
+    if job.status not in (
+        ImportStatus.UPLOADED,
+        ImportStatus.DRY_RUN_DONE,
+        ImportStatus.FAILED,
+        ImportStatus.IMPORTING,
+    ):
+        raise ValidationError({"status": _("This import is finished.")})
+    if not job.mapping:
+        raise ValidationError({"mapping": _("Map the columns first.")})
+    if job.next_row == 0:
+        job.row_errors.all().delete()
+        job.created_count = job.updated_count = job.skipped_count = job.error_count = 0
+        _ensure_tag(job)
+    job.status, job.error, job.updated_at = ImportStatus.IMPORTING, "", timezone.now()
+    job.save()
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from guanxi.integrations.imports.tasks import import_in_background
+
+    import_in_background.enqueue(job_id)
+
+
+def _run_batch(job_id: int, table: Table) -> bool:
+    """Import the next batch in one transaction that also moves the checkpoint, so a
+    crash anywhere loses the whole batch or nothing. False when there is none left."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        if job.status != ImportStatus.IMPORTING or job.next_row >= len(table.rows):
+            return False
+        batch = table.rows[job.next_row : job.next_row + batch_size()]
+        errors: list[ImportRowError] = []
+        for line, values in batch:
+            result = _import_one(job.created_by, job, line, _cells(job, table, values))
+            errors.extend(_error_rows(job, table, line, values, result, False))
+            if result.outcome == "created":
+                job.created_count += 1
+            elif result.outcome == "updated":
+                job.updated_count += 1
+            elif result.outcome == "skipped":
+                job.skipped_count += 1
+            else:
+                job.error_count += 1
+        ImportRowError.objects.bulk_create(errors)
+        job.next_row += len(batch)
+        job.updated_at = timezone.now()
+        job.save()
+    return True
+
+
+def run_import(job_id: int) -> bool:
+    """The background task's work: batches until the file is done. Safe to run twice
+    or after a crash: each batch starts at the committed checkpoint."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status != ImportStatus.IMPORTING:
+        return False
+    try:
+        table = _table(job)
+        while _run_batch(job_id, table):
+            pass
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
+            status=ImportStatus.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
+        )
+        return False
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
+            status=ImportStatus.DONE, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def rollback_import(*, actor: User, job: ImportJob) -> int:
+    """Move every record the import created to the trash (contacts before the accounts
+    created for them); records it only updated stay as they are. Returns the count."""
+    _require_owner(actor, job)
+    if job.status not in (ImportStatus.DONE, ImportStatus.FAILED):
+        raise ValidationError({"status": _("Only a finished or failed import can be rolled back.")})
+    records = list(job.records.select_related("content_type").order_by("-pk"))
+    trashed = 0
+    for record in _contacts_first(records):
+        model = record.content_type.model_class()
+        obj = model.objects.filter(pk=record.object_id).first() if model else None
+        if obj is None:  # already in the trash or gone
+            continue
+        trash_record(actor=actor, obj=obj)
+        trashed += 1
+    job.status, job.updated_at = ImportStatus.ROLLED_BACK, timezone.now()
+    job.save(update_fields=["status", "updated_at"])
+    record_audit(
+        actor=actor, event=AuditEvent.CHANGE, obj=job, changes={"rolled_back": [0, trashed]}
+    )
+    return trashed
+
+
+def _contacts_first(records: Iterable[Any]) -> list[Any]:
+    return sorted(records, key=lambda r: r.content_type.model != "contact")

@@ -1,0 +1,27 @@
+"""The background import (thin: it calls the service and tells the uploader)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from guanxi.core.services.notifications import notify
+from guanxi.integrations.imports.models import ImportJob
+from guanxi.integrations.imports.services import run_import
+
+
+@task()
+def import_in_background(job_id: int) -> bool:
+    done = run_import(job_id)
+    if done:
+        job = ImportJob.objects.select_related("created_by").defer("content").get(pk=job_id)
+        notify(
+            recipients=[job.created_by],
+            kind="import.done",
+            title=lambda: (
+                _("Your import is done: %(created)s created, %(errors)s rows with errors")
+                % {"created": job.created_count, "errors": job.error_count}
+            ),
+            url=reverse("integrations:import_detail", args=[job.pk]),
+            obj=job,
+        )
+    return done

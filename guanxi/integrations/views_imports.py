@@ -1,0 +1,168 @@
+"""The import wizard: upload → mapping → check → import (with progress) → done."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guanxi.core.views.errors import flash_errors
+from guanxi.integrations.imports import services
+from guanxi.integrations.imports.fields import fields_for
+from guanxi.integrations.imports.models import ImportJob, ImportStatus, ImportTarget, OnDuplicate
+from guanxi.integrations.imports.selectors import get_import_for, imports_visible_to, templates_for
+
+FIRST_ERRORS = 50
+
+
+def _may_change(request: HttpRequest, job: ImportJob) -> None:
+    if not services.may_import(request.user, job.target):
+        raise PermissionDenied
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    """Your imports (all imports for administrators) and the upload form."""
+    targets = [
+        (v, label) for v, label in ImportTarget.choices if services.may_import(request.user, v)
+    ]
+    jobs = imports_visible_to(request.user).select_related("created_by")[:50]
+    return render(request, "integrations/import_list.html", {"jobs": jobs, "targets": targets})
+
+
+@login_required
+@require_POST
+def import_upload(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("target", ImportTarget.CONTACTS)
+    if not services.may_import(request.user, target):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+        return redirect("integrations:import_list")
+    try:
+        job = services.start_import(
+            actor=request.user, target=target, file=upload, filename=upload.name or "upload"
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+        return redirect("integrations:import_list")
+    return redirect("integrations:import_mapping", pk=job.pk)
+
+
+@login_required
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """A select per column, guessed from its header; optionally saved as a template."""
+    job = get_import_for(request.user, pk)
+    _may_change(request, job)
+    templates = templates_for(request.user, job.target)
+    if request.method == "POST":
+        template = templates.filter(pk=request.POST.get("template") or 0).first()
+        if template is not None:
+            mapping = {h: k for h, k in template.mapping.items() if h in job.headers}
+        else:
+            mapping = {h: request.POST.get(f"column_{i}", "") for i, h in enumerate(job.headers)}
+        options = {
+            "on_duplicate": request.POST.get("on_duplicate", OnDuplicate.SKIP),
+            "create_accounts": request.POST.get("create_accounts") == "on",
+        }
+        try:
+            services.set_mapping(
+                actor=request.user,
+                job=job,
+                mapping=mapping,
+                options=options,
+                save_as=request.POST.get("save_as"),
+            )
+        except ValidationError as error:
+            flash_errors(request, error)
+            return redirect("integrations:import_mapping", pk=job.pk)
+        if template is None:
+            services.dry_run(actor=request.user, job=job)
+            return redirect("integrations:import_detail", pk=job.pk)
+        return redirect("integrations:import_mapping", pk=job.pk)
+    columns = [(i, h, job.mapping.get(h, "")) for i, h in enumerate(job.headers)]
+    context = {
+        "job": job,
+        "columns": columns,
+        "fields": fields_for(job.target),
+        "templates": templates,
+        "duplicate_choices": OnDuplicate.choices,
+    }
+    return render(request, "integrations/import_mapping.html", context)
+
+
+@login_required
+@require_POST
+def import_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_import_for(request.user, pk)
+    _may_change(request, job)
+    try:
+        services.dry_run(actor=request.user, job=job)
+    except ValidationError as error:
+        flash_errors(request, error)
+    return redirect("integrations:import_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_start(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_import_for(request.user, pk)
+    _may_change(request, job)
+    try:
+        services.start_import_job(actor=request.user, job=job)
+    except ValidationError as error:
+        flash_errors(request, error)
+    return redirect("integrations:import_detail", pk=job.pk)
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check result, progress (polled by htmx while importing) or the final counts."""
+    job = get_import_for(request.user, pk)
+    context = {
+        "job": job,
+        "errors": job.row_errors.all()[:FIRST_ERRORS],
+        "importing": job.status == ImportStatus.IMPORTING,
+        "percent": int(100 * job.next_row / job.total_rows) if job.total_rows else 100,
+    }
+    return render(request, "integrations/import_detail.html", context)
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every problem as CSV (row, column, value, reason), UTF-8 with a BOM for Excel."""
+    job = get_import_for(request.user, pk)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
+    for error in job.row_errors.all().iterator():
+        writer.writerow([error.row, error.column, error.value, error.message])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def import_rollback(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_import_for(request.user, pk)
+    _may_change(request, job)
+    try:
+        count = services.rollback_import(actor=request.user, job=job)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request, _("%(n)s imported records were moved to the trash.") % {"n": count}
+        )
+    return redirect("integrations:import_detail", pk=job.pk)
