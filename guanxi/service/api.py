@@ -48,6 +48,7 @@ from guanxi.service.schemas import (
     CategoryIn,
     CategoryPatchIn,
     CategorySchema,
+    EscalationIn,
     NoteIn,
     OpeningHoursIn,
     OpeningHoursSchema,
@@ -70,6 +71,7 @@ from guanxi.service.selectors import (
 from guanxi.service.services import setup
 from guanxi.service.services import tickets as services
 from guanxi.service.services.calendars import default_calendar
+from guanxi.service.services.escalation import escalate_ticket
 
 router = Router(tags=["Service"])
 
@@ -85,6 +87,7 @@ NAMES = {
     "tier": "tier_id",
     "calendar": "calendar_id",
     "hours": "spans",
+    "to_user": "to_user_id",
 }
 
 
@@ -332,6 +335,34 @@ def assign(request: HttpRequest, ticket_id: int, payload: AssignIn) -> Any:
         raise ValidationError({"owner_id": _("This user does not work on tickets.")})
     _call(lambda: services.assign_ticket(actor=caller(request), ticket=ticket, **fields))
     return _detail(request.user, ticket)
+
+
+@router.post(
+    "/tickets/{ticket_id}/escalations",
+    response={201: TicketDetailSchema},
+    summary="Escalate a ticket to a supervisor",
+)
+def escalate(request: HttpRequest, ticket_id: int, payload: EscalationIn) -> Any:
+    """Hand the ticket up with the reason and what was tried so far (both required):
+    to ``to_user_id`` (who must work tickets), else a manager of the ticket's team. The
+    priority goes up one step, the receiver becomes the agent and is told."""
+    require(request.user, TICKET, "change")
+    ticket = _visible_ticket(request.user, ticket_id, "change")
+    to_user = None
+    if payload.to_user_id is not None:
+        to_user = User.objects.filter(pk=payload.to_user_id).first()
+        if to_user is None:
+            raise ValidationError({"to_user_id": _("This does not exist.")})
+    _call(
+        lambda: escalate_ticket(
+            actor=caller(request),
+            ticket=ticket,
+            reason=payload.reason,
+            tried_so_far=payload.tried_so_far,
+            to_user=to_user,
+        )
+    )
+    return Status(201, _detail(request.user, ticket))
 
 
 @router.get(

@@ -143,6 +143,31 @@ class AssignForm(forms.Form):
         _set_queryset(self, "owner", users)
 
 
+class EscalateForm(forms.Form):
+    """Hand the ticket up: why, what was tried (shown above the conversation) and, if
+    chosen, to whom (empty: the team's manager)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    tried_so_far = forms.CharField(
+        label=_("What was tried so far"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The receiver reads this first, so the customer need not repeat the story."),
+    )
+    to_user = forms.ModelChoiceField(
+        label=_("Escalate to"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Empty: a manager of the ticket's team."),
+    )
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "to_user", users)
+
+
 class TicketEditForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)

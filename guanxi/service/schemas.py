@@ -90,6 +90,18 @@ class TicketMessageSchema(Schema):
     created_at: datetime
 
 
+class EscalationSchema(Schema):
+    id: int
+    level: int = Field(description="1 for the ticket's first escalation, then 2, …")
+    automatic: bool = Field(description="true: escalated by the SLA clocks on a breach")
+    from_user: UserRef | None = Field(description="Who escalated; null: automatic")
+    to_user: UserRef | None = Field(description="Who received the ticket")
+    to_team: TeamRef | None
+    reason: str
+    tried_so_far: str = Field(description="What was tried, for the receiver to read first")
+    created_at: datetime
+
+
 class TicketDetailSchema(TicketSchema):
     warned_at: datetime | None = Field(description="When the breach warning went out")
     paused_seconds: int = Field(description="Business seconds spent pending the customer")
@@ -98,9 +110,18 @@ class TicketDetailSchema(TicketSchema):
         description="The conversation, oldest first, internal notes included"
     )
 
+    escalation_level: int = Field(description="How many times the ticket was escalated")
+    escalations: list[EscalationSchema] = Field(
+        description="The ticket's escalations, oldest first: read them before the messages"
+    )
+
     @staticmethod
     def resolve_messages(obj: Any) -> list[Any]:
         return list(obj.messages.all())
+
+    @staticmethod
+    def resolve_escalations(obj: Any) -> list[Any]:
+        return list(obj.escalations.select_related("from_user", "to_user", "to_team"))
 
 
 class TicketPage(Schema):
@@ -236,6 +257,16 @@ class StatusIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: str = Field(description="new, open, pending, on_hold, solved or closed")
+
+
+class EscalationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(description="Why the ticket goes up")
+    tried_so_far: str = Field(description="What was tried so far (shown above the thread)")
+    to_user_id: int | None = Field(
+        default=None, description="The receiver; null: a manager of the ticket's team"
+    )
 
 
 class AssignIn(Schema):

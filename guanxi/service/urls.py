@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("tickets/<int:pk>/reply/", tickets.ticket_reply, name="ticket_reply"),
     path("tickets/<int:pk>/status/", tickets.ticket_status, name="ticket_status"),
     path("tickets/<int:pk>/assign/", tickets.ticket_assign, name="ticket_assign"),
+    path("tickets/<int:pk>/escalate/", tickets.ticket_escalate, name="ticket_escalate"),
     path("tickets/<int:pk>/edit/", tickets.ticket_edit, name="ticket_edit"),
     path("t/<str:token>/", public.ticket_public, name="ticket_public"),
     path("service/categories/", setup.category_list, name="category_list"),

@@ -1,5 +1,6 @@
 """Service records: tickets and their conversation, business calendars, SLA policies."""
 
+from guanxi.service.models.escalation import Escalation
 from guanxi.service.models.sla import BusinessCalendar, CalendarDay, OpeningHours, SlaPolicy
 from guanxi.service.models.tickets import Category, Ticket, TicketMessage
 
@@ -7,6 +8,7 @@ __all__ = [
     "BusinessCalendar",
     "CalendarDay",
     "Category",
+    "Escalation",
     "OpeningHours",
     "SlaPolicy",
     "Ticket",

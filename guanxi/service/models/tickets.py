@@ -131,6 +131,8 @@ class Ticket(Trashable):
         _("first response breached"), null=True, blank=True
     )
     resolution_breached_at = models.DateTimeField(_("resolution breached"), null=True, blank=True)
+    # How many times the ticket was escalated (its escalations count 1, 2, …).
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

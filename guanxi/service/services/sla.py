@@ -112,7 +112,8 @@ def _tell(ticket: Ticket, kind: str, title: Callable[[], str]) -> None:
 
 def check_ticket_clocks(now: datetime | None = None) -> dict[str, int]:
     """Warn before a breach and record breaches of running clocks (the scheduler runs
-    it every few minutes; each ticket is warned once and breached once per target)."""
+    it every few minutes; each ticket is warned once and breached once per target). A
+    resolution breach escalates the ticket automatically (``auto_escalate_breached``)."""
     now = now or timezone.now()
     counts = {"warned": 0, "first_response_breached": 0, "resolution_breached": 0}
     running = (
@@ -134,6 +135,12 @@ def check_ticket_clocks(now: datetime | None = None) -> dict[str, int]:
         if _mark(ticket, "resolution_breached_at", now):
             counts["resolution_breached"] += 1
             _tell(ticket, "service.sla_breached", _missed_resolution(ticket.number))
+    if counts["resolution_breached"]:
+        # Imported here: the escalation service builds on the ticket service, which
+        # imports this module. Idempotent: a ticket is escalated once per breach.
+        from guanxi.service.services.escalation import auto_escalate_breached
+
+        auto_escalate_breached(now)
     for ticket in running.filter(
         warned_at__isnull=True, resolution_breached_at__isnull=True, sla_policy__isnull=False
     ):

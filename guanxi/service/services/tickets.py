@@ -14,6 +14,7 @@ moved through their statuses with the SLA clocks following.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from email.utils import make_msgid
 from typing import Any
 
@@ -514,6 +515,22 @@ def assign_ticket(
     if not may_assign(actor, ticket):
         raise PermissionDenied
     _locked(ticket)
+    return hand_over(actor=actor, ticket=ticket, owner=owner, team=team)
+
+
+def hand_over(
+    *,
+    actor: User | None,
+    ticket: Ticket,
+    owner: User | None = None,
+    team: Team | None = None,
+    kind: str = "service.ticket_assigned",
+    title: Callable[[], str] | None = None,
+    body: Callable[[], str] | None = None,
+) -> Ticket:
+    """Give a locked ticket to a team and/or an agent, audited, the new agent told.
+    No permission check: ``assign_ticket`` and ``escalate_ticket`` decide who may (an
+    automatic escalation has no actor). ``kind``/``title``/``body`` word the notice."""
     errors = Errors()
     if owner is not None and not owner.is_active:
         errors.add("owner", _("This user is deactivated."))
@@ -529,8 +546,9 @@ def assign_ticket(
         number = ticket.number
         notify(
             recipients=[ticket.owner],
-            kind="service.ticket_assigned",
-            title=lambda: _("Ticket %(number)s is yours") % {"number": number},
+            kind=kind,
+            title=title or (lambda: _("Ticket %(number)s is yours") % {"number": number}),
+            body=body,
             url=ticket.get_absolute_url(),
             obj=ticket,
         )

@@ -55,6 +55,17 @@ def assignment(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"pk": make_ticket(owner=actor).pk}, {"owner": agent.pk}
 
 
+def escalation(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The actor's ticket handed up to a fresh service manager."""
+    supervisor = make_user(role="service_manager")
+    data = {
+        "reason": "Needs a refund",
+        "tried_so_far": "Reset the printer.",
+        "to_user": supervisor.pk,
+    }
+    return {"pk": make_ticket(owner=actor).pk}, data
+
+
 def some_category(actor: Any) -> dict[str, Any]:
     return {"pk": make_category(name=f"Matrix category {next(_names)}").pk}
 
@@ -104,6 +115,7 @@ PAGES: dict[str, Case] = {
     ),
     "service:ticket_status": Case("POST", WORKERS, kwargs=own_ticket, data={"status": "solved"}),
     "service:ticket_assign": Case("POST", WORKERS, setup=assignment),
+    "service:ticket_escalate": Case("POST", WORKERS, setup=escalation),
     "service:ticket_edit": Case(
         "POST", WORKERS, kwargs=own_ticket, data={"subject": "Renamed", "priority": "high"}
     ),

@@ -55,6 +55,13 @@ def _api_assign(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"ticket_id": ticket.pk}, {"owner_id": owner.pk}
 
 
+def _api_escalate(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The actor's ticket handed up to a fresh service manager."""
+    supervisor = make_user(role="service_manager")
+    data = {"reason": "Refund", "tried_so_far": "Reset it.", "to_user_id": supervisor.pk}
+    return {"ticket_id": _ticket(actor).pk}, data
+
+
 def _api_account(actor: Any) -> dict[str, Any]:
     """An account of the actor (a fresh sales rep's for an anonymous caller) with an
     unresolved ticket."""
@@ -105,6 +112,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
         "POST", WORKERS, kwargs=_api_ticket, data={"status": "solved"}
     ),
     ("POST", "/api/v1/tickets/{ticket_id}/assign"): Case("POST", WORKERS, setup=_api_assign),
+    ("POST", "/api/v1/tickets/{ticket_id}/escalations"): Case("POST", WORKERS, setup=_api_escalate),
     ("GET", "/api/v1/accounts/{account_id}/open-tickets"): Case(
         "GET", READERS, kwargs=_api_account
     ),

@@ -301,6 +301,8 @@ def test_each_target_is_breached_once_and_the_warning_comes_at_the_percent(desk,
         ("Manager", "service.sla_breached"),
         ("Manager", "service.sla_breached"),
         ("Manager", "service.sla_warning"),
+        # The resolution breach escalates the ticket to the team's manager (story 17).
+        ("Manager", "service.ticket_escalated"),
     ]
     warning = Notification.objects.get(recipient=desk.agent, kind="service.sla_warning")
     assert running.number in warning.title

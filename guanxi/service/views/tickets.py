@@ -35,7 +35,14 @@ from guanxi.sales.models import SerialNumber
 from guanxi.sales.selectors_orders import serials_visible_to, warranty_lookup
 from guanxi.sales.selectors_quotes import product_choices
 from guanxi.service.choices import Priority, TicketStatus
-from guanxi.service.forms import AssignForm, ReplyForm, StatusForm, TicketEditForm, TicketForm
+from guanxi.service.forms import (
+    AssignForm,
+    EscalateForm,
+    ReplyForm,
+    StatusForm,
+    TicketEditForm,
+    TicketForm,
+)
 from guanxi.service.models import Category, Ticket
 from guanxi.service.object_types import TICKET
 from guanxi.service.selectors import (
@@ -46,6 +53,7 @@ from guanxi.service.selectors import (
     tickets_visible_to,
 )
 from guanxi.service.services import tickets as services
+from guanxi.service.services.escalation import escalate_ticket
 
 TABS = ("mine", "team", "all")
 FILTERS = ("status", "priority", "category", "team", "breached", "account", "contact")
@@ -305,6 +313,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms_: Any) -> dict
     context: dict[str, Any] = {
         "ticket": ticket,
         "conversation": list(ticket.messages.all()),
+        "escalations": list(ticket.escalations.select_related("from_user", "to_user", "to_team")),
         "due": due_state(ticket),
         "warranty": warranty_of(user, ticket),
         "other_tickets": others,
@@ -320,6 +329,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms_: Any) -> dict
     }
     if may_change:
         context.update(
+            escalate_form=forms_.get("escalate_form") or EscalateForm(users=assignable_users()),
             reply_form=forms_.get("reply_form") or ReplyForm(),
             status_form=StatusForm(initial={"status": ticket.status}),
             edit_form=TicketEditForm(
@@ -400,6 +410,31 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         flash_form_errors(request, ValidationError(form.errors), form)
     return redirect(ticket.get_absolute_url())
+
+
+@require_POST
+@require_action(TICKET, "change")
+def ticket_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the ticket up with the reason and what was tried; a refused form is shown
+    again with its errors, text kept."""
+    ticket = get_ticket_for(request.user, pk, "change")
+    form = EscalateForm(request.POST, users=assignable_users())
+    if form.is_valid():
+        try:
+            escalation = escalate_ticket(actor=request.user, ticket=ticket, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The ticket was escalated to %(name)s.") % {"name": escalation.to_user},
+            )
+            if not is_permitted(request.user, ticket, "view"):
+                return redirect("service:ticket_list")
+            return redirect(ticket.get_absolute_url() + "#escalations")
+    ticket = get_ticket_for(request.user, pk)
+    context = _detail_context(request, ticket, escalate_form=form)
+    return render(request, "service/ticket_detail.html", context, status=400)
 
 
 def require_assign(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
