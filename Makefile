@@ -42,6 +42,7 @@ bench: venv
 	$(PY) bench/contacts_api.py
 	$(PY) bench/sales.py
 	$(PY) bench/clv.py
+	$(PY) bench/dedupe.py
 
 # Browser tests need Debian's Chromium and a CJK font; install them when we can,
 # otherwise fail naming what is missing (never skip).

@@ -9,4 +9,5 @@ urlpatterns = [
     path("exports/", views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("imports/", include("guanxi.integrations.urls_imports")),
+    path("duplicates/", include("guanxi.integrations.urls_dedupe")),
 ]

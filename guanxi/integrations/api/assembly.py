@@ -11,6 +11,7 @@ from guanxi.customers.api_email import router as email_router
 from guanxi.customers.api_relationships import router as relationships_router
 from guanxi.integrations.api.auth import ActiveSessionAuth, TokenAuth
 from guanxi.integrations.api.errors import install_error_handlers
+from guanxi.integrations.api_dedupe import router as dedupe_router
 from guanxi.integrations.api_exports import router as exports_router
 from guanxi.integrations.api_imports import router as imports_router
 from guanxi.integrations.api_sync import router as sync_router
@@ -38,6 +39,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", platform_router)
 api.add_router("", files_router)
+# Before customers: its /contacts/{contact_id} would swallow /contacts/duplicates-of.
+api.add_router("", dedupe_router)
 api.add_router("", customers_router)
 api.add_router("", activities_router)
 api.add_router("", email_router)

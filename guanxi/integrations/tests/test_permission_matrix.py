@@ -36,6 +36,7 @@ from guanxi.customers.tests import matrix_rows as customers_rows
 from guanxi.customers.tests import matrix_rows_activities as activities_rows
 from guanxi.customers.tests import matrix_rows_relationships as relationships_rows
 from guanxi.integrations.api.assembly import api
+from guanxi.integrations.tests import matrix_rows_dedupe as dedupe_rows
 from guanxi.integrations.tests import matrix_rows_exports as exports_rows
 from guanxi.integrations.tests import matrix_rows_imports as imports_rows
 from guanxi.integrations.tests import matrix_rows_sync as sync_rows
@@ -302,6 +303,7 @@ MODULES = (
     deals_rows,
     handover_rows,
     exports_rows,
+    dedupe_rows,
     imports_rows,
     forms_rows,
     quotes_rows,

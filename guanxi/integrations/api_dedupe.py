@@ -1,0 +1,120 @@
+"""API endpoints for duplicate contacts: the found pairs, a scan, merges and undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from guanxi.core.access import require
+from guanxi.customers.selectors import get_contact_for
+from guanxi.integrations import dedupe
+from guanxi.integrations.merge import merge_contacts, undo_merge
+from guanxi.integrations.models_dedupe import Merge
+
+router = Router(tags=["duplicates"])
+CONTACT = "customers.contact"
+
+
+class PairSchema(Schema):
+    id: int
+    first_id: int
+    second_id: int
+    score: float
+    reasons: list[str]
+    status: str
+
+
+class ScanSchema(Schema):
+    open_pairs: int
+
+
+class MatchSchema(Schema):
+    contact_id: int
+    name: str
+    score: float
+    reasons: list[str]
+
+
+class MergeIn(Schema):
+    survivor_id: int
+    other_id: int
+    choices: dict[str, str] = Field(
+        default_factory=dict, description='field group -> "survivor" or "other"'
+    )
+
+
+class MergeSchema(Schema):
+    id: int
+    survivor_id: int
+    other_id: int
+    moved: int
+    dropped: int
+    undone: bool
+
+
+def _merge_out(merge: Merge) -> dict[str, Any]:
+    return {
+        "id": merge.pk,
+        "survivor_id": merge.survivor_id,
+        "other_id": merge.other_id,
+        "moved": len(merge.snapshot.get("moved", [])),
+        "dropped": len(merge.snapshot.get("dropped", [])),
+        "undone": merge.undone_at is not None,
+    }
+
+
+@router.get("/duplicates", response=list[PairSchema], summary="Possible duplicate contacts")
+def list_duplicates(request: HttpRequest, status: str = "open") -> Any:
+    require(request.user, CONTACT, "view")
+    return list(dedupe.pairs_visible_to(request.user).filter(status=status)[:200])
+
+
+@router.post("/duplicates/scan", response=ScanSchema, summary="Look for duplicate contacts now")
+def scan_duplicates(request: HttpRequest) -> Any:
+    require(request.user, CONTACT, "change")
+    return {"open_pairs": dedupe.scan_contacts()}
+
+
+@router.post(
+    "/duplicates/{pair_id}/dismiss", response=PairSchema, summary="Mark a pair as two people"
+)
+def dismiss_duplicate(request: HttpRequest, pair_id: int) -> Any:
+    pair = dedupe.get_pair_for(request.user, pair_id)
+    get_contact_for(request.user, pair.first_id, "change")
+    get_contact_for(request.user, pair.second_id, "change")
+    return dedupe.dismiss_pair(actor=request.user, pair=pair)
+
+
+@router.get(
+    "/contacts/duplicates-of",
+    response=list[MatchSchema],
+    summary="Contacts that look like the given email, phone or name",
+)
+def duplicates_of(request: HttpRequest, email: str = "", phone: str = "", name: str = "") -> Any:
+    require(request.user, CONTACT, "view")
+    found = dedupe.duplicates_of(request.user, email=email, phone=phone, name=name)
+    return [
+        {"contact_id": f.contact.pk, "name": str(f.contact), "score": f.score, "reasons": f.reasons}
+        for f in found
+    ]
+
+
+@router.post("/contacts/merge", response={201: MergeSchema}, summary="Merge two contacts")
+def merge(request: HttpRequest, payload: MergeIn) -> Any:
+    survivor = get_contact_for(request.user, payload.survivor_id, "change")
+    other = get_contact_for(request.user, payload.other_id, "change")
+    done = merge_contacts(
+        actor=request.user, survivor=survivor, other=other, choices=payload.choices
+    )
+    return Status(201, _merge_out(done))
+
+
+@router.post("/merges/{merge_id}/undo", response=MergeSchema, summary="Undo a merge")
+def undo(request: HttpRequest, merge_id: int) -> Any:
+    done = dedupe.get_merge_for(request.user, merge_id)
+    undo_merge(actor=request.user, merge=done)
+    done.refresh_from_db()
+    return _merge_out(done)

@@ -1,0 +1,215 @@
+"""Finding duplicate contacts: at create time for a draft, and as a background scan.
+
+Contacts become ``PersonRecord``s; ``guanxi.lib.matching`` blocks and scores them, so
+only contacts sharing a bucket (an email, a phone, a name + city, a company) are ever
+compared and the cost grows about linearly with the number of contacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from guanxi.core.models import User
+from guanxi.customers.models import AccountContact, Contact
+from guanxi.customers.selectors import contacts_visible_to
+from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
+from guanxi.lib import names
+from guanxi.lib.matching import (
+    DEFAULT_RULES,
+    MatchRules,
+    PersonRecord,
+    candidate_pairs,
+    email_key,
+    phone_key,
+    score_pair,
+)
+from guanxi.lib.phones import phone_digits
+
+
+def _with_details(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    return queryset.prefetch_related(
+        "emails",
+        "phones",
+        "addresses",
+        Prefetch(
+            "account_links",
+            queryset=AccountContact.objects.select_related("account").order_by("-is_primary", "pk"),
+        ),
+    )
+
+
+def record_of(contact: Contact) -> PersonRecord:
+    """What the matcher knows about a contact (prefetch with ``_with_details``)."""
+    address = next(iter(contact.addresses.all()), None)
+    link = next(iter(contact.account_links.all()), None)
+    return PersonRecord(
+        key=contact.pk,
+        family_name=contact.family_name,
+        given_name=contact.given_name,
+        emails=tuple(e.value for e in contact.emails.all()),
+        phones=tuple(p.value for p in contact.phones.all()),
+        company=link.account.name if link else "",
+        street=getattr(address, "street", "") or "",
+        city=getattr(address, "city", "") or "",
+        postcode=getattr(address, "postcode", "") or "",
+        birth_year=contact.birthday.year if contact.birthday else None,
+    )
+
+
+def draft_record(fields: Mapping[str, Any]) -> PersonRecord:
+    """A ``PersonRecord`` from what is typed into a create form or sent to the API."""
+
+    def listed(key: str) -> tuple[str, ...]:
+        value = fields.get(key) or ()
+        if isinstance(value, str):
+            value = [value]
+        return tuple(str(v.get("value", "") if isinstance(v, Mapping) else v) for v in value if v)
+
+    return PersonRecord(
+        name=str(fields.get("name") or ""),
+        family_name=str(fields.get("family_name") or ""),
+        given_name=str(fields.get("given_name") or ""),
+        emails=listed("emails") + listed("email"),
+        phones=listed("phones") + listed("phone"),
+        company=str(fields.get("company") or ""),
+        city=str(fields.get("city") or ""),
+    )
+
+
+@dataclass
+class PossibleDuplicate:
+    contact: Contact
+    score: float
+    reasons: list[str]
+
+
+def find_duplicates_for(
+    user: User,
+    draft_fields: Mapping[str, Any],
+    *,
+    rules: MatchRules = DEFAULT_RULES,
+    limit: int = 5,
+) -> list[PossibleDuplicate]:
+    """Contacts the user can see that look like the draft, best first."""
+    draft = draft_record(draft_fields)
+    if not (draft.name or draft.family_name or draft.given_name or draft.emails or draft.phones):
+        return []
+    query = Q()
+    for email in draft.emails:
+        query |= Q(emails__value__iexact=email.strip())
+    for phone in draft.phones:
+        digits = phone_key(phone)
+        if len(digits) >= 7:
+            query |= Q(phones__value__endswith=digits[-8:])
+    spoken = draft.name or " ".join(p for p in (draft.family_name, draft.given_name) if p)
+    if draft.family_name and draft.given_name and names.has_cjk(draft.family_name):
+        spoken = f"{draft.family_name}{draft.given_name}"
+    compact = names.compact(spoken) if spoken else ""
+    if compact:
+        words = names.pinyin_of(spoken).split()
+        query |= Q(name_pinyin__in=[" ".join(words), " ".join(reversed(words))])
+        query |= Q(full_name__iexact=spoken.strip())
+    candidates = _with_details(contacts_visible_to(user).filter(query).distinct())[:200]
+    found = []
+    for contact in candidates:
+        result = score_pair(draft, record_of(contact), rules)
+        if result.score >= rules.threshold:
+            found.append(PossibleDuplicate(contact, result.score, result.reasons))
+    found.sort(key=lambda hit: -hit.score)
+    return found[:limit]
+
+
+def duplicates_of(
+    user: User, *, email: str = "", phone: str = "", name: str = ""
+) -> list[PossibleDuplicate]:
+    """The API's look-up: contacts that match an email, a phone or a name."""
+    return find_duplicates_for(user, {"email": email, "phone": phone, "name": name})
+
+
+def _scan_pairs(
+    contacts: list[Contact], rules: MatchRules
+) -> Iterable[tuple[Contact, Contact, float, list[str]]]:
+    records = [record_of(contact) for contact in contacts]
+    for i, j in candidate_pairs(records, rules):
+        result = score_pair(records[i], records[j], rules)
+        if result.score >= rules.threshold:
+            yield contacts[i], contacts[j], result.score, result.reasons
+
+
+def scan_contacts(*, rules: MatchRules = DEFAULT_RULES) -> int:
+    """Score every blocked pair of live contacts and store those above the threshold;
+    dismissed and merged pairs keep their status. Returns the number of open pairs.
+    Safe to run twice."""
+    contacts = list(_with_details(Contact.objects.all()))
+    found = {}
+    for a, b, score, reasons in _scan_pairs(contacts, rules):
+        first, second = (a, b) if a.pk < b.pk else (b, a)
+        found[(first.pk, second.pk)] = (score, reasons)
+    with transaction.atomic():
+        existing = {
+            (pair.first_id, pair.second_id): pair
+            for pair in DuplicatePair.objects.select_for_update()
+        }
+        for key, (score, reasons) in found.items():
+            pair = existing.get(key)
+            if pair is None:
+                DuplicatePair.objects.create(
+                    first_id=key[0], second_id=key[1], score=score, reasons=reasons
+                )
+            elif pair.status == PairStatus.OPEN:
+                pair.score, pair.reasons = score, reasons
+                pair.save(update_fields=["score", "reasons"])
+        stale = [
+            pair.pk
+            for key, pair in existing.items()
+            if key not in found and pair.status == PairStatus.OPEN
+        ]
+        DuplicatePair.objects.filter(pk__in=stale).delete()
+    return DuplicatePair.objects.filter(status=PairStatus.OPEN).count()
+
+
+def pairs_visible_to(user: User) -> QuerySet[DuplicatePair]:
+    """Pairs whose two contacts the user can both see."""
+    visible = contacts_visible_to(user).values("pk")
+    return DuplicatePair.objects.filter(first__in=visible, second__in=visible).select_related(
+        "first", "second"
+    )
+
+
+def get_pair_for(user: User, pk: Any) -> DuplicatePair:
+    """A pair the user can see both contacts of; 404 otherwise."""
+    return get_object_or_404(pairs_visible_to(user), pk=pk)
+
+
+def get_merge_for(user: User, pk: Any) -> Merge:
+    """A merge whose surviving contact the user may change; 404 otherwise."""
+    visible = contacts_visible_to(user, "change").values("pk")
+    return get_object_or_404(Merge.objects.filter(survivor__in=visible), pk=pk)
+
+
+def dismiss_pair(*, actor: User, pair: DuplicatePair) -> DuplicatePair:
+    """Mark a pair as two different people; a later scan leaves it alone."""
+    pair.status = PairStatus.DISMISSED
+    pair.resolved_by = actor
+    pair.save(update_fields=["status", "resolved_by"])
+    return pair
+
+
+__all__ = [
+    "PossibleDuplicate",
+    "dismiss_pair",
+    "draft_record",
+    "duplicates_of",
+    "email_key",
+    "find_duplicates_for",
+    "pairs_visible_to",
+    "phone_digits",
+    "record_of",
+    "scan_contacts",
+]

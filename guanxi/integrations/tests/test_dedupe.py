@@ -1,0 +1,156 @@
+"""Finding duplicate contacts: the scan, the create-time look-up, the pages and the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from guanxi.core.services.tokens import create_token
+from guanxi.customers.models import Contact
+from guanxi.integrations.dedupe import find_duplicates_for, pairs_visible_to, scan_contacts
+from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
+from guanxi.testing.customers import make_account, make_contact
+from guanxi.testing.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin():
+    return make_user(role="administrator")
+
+
+def _zhang_wei_twice(owner):
+    account = make_account(owner=owner, name="华为技术有限公司")
+    chinese = make_contact(
+        owner=owner, family_name="张", given_name="伟", accounts=[{"account": account}]
+    )
+    latin = make_contact(
+        owner=owner,
+        family_name="Zhang",
+        given_name="Wei",
+        phones=[{"value": "+86 138 1234 4229"}],
+        accounts=[{"account": make_account(owner=owner, name="Huawei Technologies Co., Ltd.")}],
+    )
+    stranger = make_contact(owner=owner, family_name="Smith", given_name="Mary")
+    return chinese, latin, stranger
+
+
+def test_scan_stores_the_pair_with_its_reasons_and_is_idempotent(admin):
+    chinese, latin, _stranger = _zhang_wei_twice(admin)
+
+    assert scan_contacts() == 1
+    assert scan_contacts() == 1
+
+    pair = DuplicatePair.objects.get()
+    assert (pair.first_id, pair.second_id) == (chinese.pk, latin.pk)
+    assert pair.reasons == ["name 张伟 = Wei Zhang"]
+    assert pair.status == PairStatus.OPEN
+
+
+def test_a_dismissed_pair_stays_dismissed_after_the_next_scan(admin):
+    _zhang_wei_twice(admin)
+    scan_contacts()
+    DuplicatePair.objects.update(status=PairStatus.DISMISSED)
+
+    assert scan_contacts() == 0
+    assert DuplicatePair.objects.get().status == PairStatus.DISMISSED
+
+
+def test_create_time_lookup_finds_the_contact_by_phone_in_another_format(admin):
+    _chinese, latin, _stranger = _zhang_wei_twice(admin)
+
+    found = find_duplicates_for(admin, {"name": "W. Zhang", "phone": "138-1234-4229"})
+
+    assert [hit.contact for hit in found] == [latin]
+    assert "same phone ending 4229" in found[0].reasons
+
+
+def test_create_time_lookup_finds_the_chinese_spelling_of_a_latin_name(admin):
+    chinese, latin, _stranger = _zhang_wei_twice(admin)
+
+    found = find_duplicates_for(admin, {"family_name": "ZHANG", "given_name": "Wei"})
+
+    assert {hit.contact for hit in found} == {chinese, latin}
+
+
+def test_lookup_and_pairs_only_show_contacts_the_user_can_see(admin):
+    rep = make_user(role="sales_rep")
+    _zhang_wei_twice(admin)
+    scan_contacts()
+
+    assert find_duplicates_for(rep, {"name": "张伟"}) == []
+    assert list(pairs_visible_to(rep)) == []
+
+
+def test_duplicates_page_lists_pairs_and_merge_page_shows_the_fields(client, admin):
+    chinese, latin, _stranger = _zhang_wei_twice(admin)
+    scan_contacts()
+    client.force_login(admin)
+
+    page = client.get(reverse("integrations:duplicate_list")).content.decode()
+    merge_page = client.get(
+        reverse("integrations:merge_form", args=[chinese.pk, latin.pk])
+    ).content.decode()
+
+    assert "name 张伟 = Wei Zhang" in page
+    assert 'name="choice_name"' in merge_page
+    assert "phones: 1" in merge_page
+
+
+def test_merge_page_merges_and_the_result_page_undoes(client, admin):
+    chinese, latin, _stranger = _zhang_wei_twice(admin)
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("integrations:merge_form", args=[chinese.pk, latin.pk]), {"choice_name": "other"}
+    )
+    merge = Merge.objects.get()
+    assert response["Location"] == reverse("integrations:merge_result", args=[merge.pk])
+    assert Contact.objects.get(pk=chinese.pk).full_name == "Wei Zhang"
+    assert not Contact.objects.filter(pk=latin.pk).exists()
+
+    client.post(reverse("integrations:merge_undo", args=[merge.pk]))
+
+    assert Contact.objects.get(pk=chinese.pk).full_name == "张伟"
+    assert Contact.objects.get(pk=latin.pk).phones.count() == 1
+
+
+def _api(client, user):
+    token = create_token(actor=user, name="t")[1]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_api_merge_and_undo(client, admin):
+    chinese, latin, _stranger = _zhang_wei_twice(admin)
+    headers = _api(client, admin)
+
+    found = client.get(
+        "/api/v1/contacts/duplicates-of", {"phone": "13812344229"}, headers=headers
+    ).json()
+    merged = client.post(
+        "/api/v1/contacts/merge",
+        {"survivor_id": chinese.pk, "other_id": latin.pk, "choices": {"name": "survivor"}},
+        content_type="application/json",
+        headers=headers,
+    )
+    undone = client.post(f"/api/v1/merges/{merged.json()['id']}/undo", headers=headers)
+
+    assert [hit["contact_id"] for hit in found] == [latin.pk]
+    assert merged.status_code == 201
+    assert merged.json()["undone"] is False
+    assert undone.json()["undone"] is True
+    assert Contact.objects.filter(pk__in=[chinese.pk, latin.pk]).count() == 2
+
+
+def test_api_scan_and_dismiss(client, admin):
+    _zhang_wei_twice(admin)
+    headers = _api(client, admin)
+
+    scanned = client.post("/api/v1/duplicates/scan", headers=headers).json()
+    pairs = client.get("/api/v1/duplicates", headers=headers).json()
+    dismissed = client.post(f"/api/v1/duplicates/{pairs[0]['id']}/dismiss", headers=headers)
+
+    assert scanned == {"open_pairs": 1}
+    assert dismissed.json()["status"] == "dismissed"
+    assert client.get("/api/v1/duplicates", headers=headers).json() == []
