@@ -90,7 +90,9 @@ class SlaPolicy(models.Model):
     )
     first_response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
-    warn_percent = models.PositiveSmallIntegerField(_("warn at (percentage of the time used)"), default=80)
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warn at (percentage of the time used)"), default=80
+    )
     calendar = models.ForeignKey(
         BusinessCalendar, on_delete=models.PROTECT, related_name="+", verbose_name=_("calendar")
     )
