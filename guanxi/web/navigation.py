@@ -48,9 +48,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Calendar"), "customers:calendar"),
     NavItem(_("Email templates"), "customers:email_template_list", admin_only=True),
     NavItem(_("Import"), "integrations:import_list", "customers.contact", action="add"),
-    NavItem(
-        _("Duplicates"), "integrations:duplicate_list", "customers.contact", action="change"
-    ),
+    NavItem(_("Duplicates"), "integrations:duplicate_list", "customers.contact", action="change"),
     NavItem(_("Tags"), "core:tag_list", object_type="core.tag"),
     NavItem(_("Customer tiers"), "customers:tier_list", admin_only=True),
     NavItem(_("Custom fields"), "core:custom_field_list", admin_only=True),
