@@ -11,3 +11,8 @@ class IntegrationsConfig(AppConfig):
         from guanxi.integrations import export_specs, tasks  # noqa: F401 - periodic tasks
 
         export_specs.register_all()
+        from guanxi.customers.duplicates import register_duplicate_finder
+        from guanxi.integrations.dedupe import find_duplicates_for
+
+        # The contact form warns before saving a contact that looks like one we have.
+        register_duplicate_finder("contacts", find_duplicates_for)

@@ -184,3 +184,29 @@ def test_navigation_shows_accounts_and_contacts_to_customer_roles(client):
     client.force_login(make_user())
     page = client.get(reverse("web:home")).content.decode()
     assert reverse("customers:account_list") not in page
+
+
+def test_a_new_contact_like_an_existing_one_waits_for_confirmation(admin_client):
+    existing = make_contact(
+        family_name="张", given_name="伟", emails=[{"value": "zhang.wei@example.cn"}]
+    )
+    data = {
+        "family_name": "Zhang",
+        "given_name": "Wei",
+        "owner": admin_client.admin.pk,
+        **formset("phones"),
+        **formset("emails", [{"kind": "work", "value": "Zhang.Wei@example.cn"}]),
+        **formset("addresses"),
+    }
+    response = admin_client.post(reverse("customers:contact_create"), data)
+    assert response.status_code == 200
+    assert Contact.objects.count() == 1  # nothing saved yet
+    warning = response.content.decode()
+    assert 'data-testid="possible-duplicates"' in warning
+    assert reverse("customers:contact_detail", args=[existing.pk]) in warning
+    assert [m.contact for m in response.context["duplicates"]] == [existing]
+    confirmed = admin_client.post(
+        reverse("customers:contact_create"), {**data, "confirm_duplicate": "1"}
+    )
+    assert confirmed.status_code == 302
+    assert Contact.objects.count() == 2

@@ -23,6 +23,7 @@ from guanxi.core.views.attachments import attachment_panel
 from guanxi.core.views.errors import flash_errors
 from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel
+from guanxi.customers.duplicates import possible_duplicates
 from guanxi.customers.forms import (
     AddressFormSet,
     ConsentForm,
@@ -153,6 +154,7 @@ def _contact_form_page(
     request: HttpRequest, *, contact: Any = None, title: str, cancel_url: str
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
+    duplicates: list[Any] = []
     initial = ContactForm.initial_for(contact) if contact is not None else None
     if contact is None and request.GET.get("account", "").isdigit():
         initial = {"account": request.GET["account"]}
@@ -196,18 +198,23 @@ def _contact_form_page(
         is_primary = fields.pop("is_primary", False)
         if account is not None:
             fields["accounts"] = [{"account": account, "role": role, "is_primary": is_primary}]
-        try:
-            if contact is None:
-                contact = create_contact(actor=request.user, **fields)
-                messages.success(request, _("The contact was created."))
+        # A new contact that looks like one already here waits for the user to confirm.
+        if contact is None and not request.POST.get("confirm_duplicate"):
+            duplicates = possible_duplicates(request.user, fields)
+        if not duplicates:
+            try:
+                if contact is None:
+                    contact = create_contact(actor=request.user, **fields)
+                    messages.success(request, _("The contact was created."))
+                else:
+                    update_contact(actor=request.user, contact=contact, **fields)
+                    messages.success(request, _("The contact was saved."))
+            except ValidationError as error:
+                add_errors(form, rows, _account_errors(error))
             else:
-                update_contact(actor=request.user, contact=contact, **fields)
-                messages.success(request, _("The contact was saved."))
-        except ValidationError as error:
-            add_errors(form, rows, _account_errors(error))
-        else:
-            return redirect("customers:contact_detail", pk=contact.pk)
+                return redirect("customers:contact_detail", pk=contact.pk)
     context = {
+        "duplicates": duplicates,
         "form": form,
         "formsets": [
             (_("Phones"), rows[0].formset),
