@@ -71,10 +71,11 @@ def line_text(line: OrderLine) -> str:
 
 
 def next_number(model: type[models.Model], letter: str, year: int) -> str:
-    """The next free ``<letter>-<year>-NNNN`` number of orders or returns."""
+    """The next free ``<letter>-<year>-NNNN`` number of orders, returns or tickets,
+    counting every row (trashed ones keep their numbers, and numbers are unique)."""
     prefix = f"{letter}-{year}-"
     last = (
-        model._default_manager.filter(number__startswith=prefix)
+        model._base_manager.filter(number__startswith=prefix)
         .annotate(size=Length("number"))
         .order_by("-size", "-number")
         .values_list("number", flat=True)
@@ -85,7 +86,7 @@ def next_number(model: type[models.Model], letter: str, year: int) -> str:
 
 
 def save_numbered(instance: Any, letter: str, year: int) -> None:
-    """Save a new order or return under the next number; two saved at once: the loser
+    """Save a new numbered record under the next number; two saved at once: the loser
     takes the number after."""
     for _attempt in range(5):
         instance.number = next_number(type(instance), letter, year)
@@ -94,7 +95,7 @@ def save_numbered(instance: Any, letter: str, year: int) -> None:
                 instance.save()
             return
         except IntegrityError:
-            if type(instance)._default_manager.filter(number=instance.number).exists():
+            if type(instance)._base_manager.filter(number=instance.number).exists():
                 instance.pk = None
                 continue
             raise

@@ -20,9 +20,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from guanxi.core.services.search import index_record
 from guanxi.customers.models import Account, AccountContact, Contact, ContactEmail
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.models import Product, SerialNumber
+from guanxi.sales.services.orders import save_numbered
 from guanxi.service.choices import UNRESOLVED, Channel, MessageKind, Priority, TicketStatus
 from guanxi.service.models import Category, Ticket, TicketMessage
 from guanxi.service.object_types import TICKET
@@ -257,7 +257,7 @@ def open_ticket(
     )
     ticket.created_at = timezone.now()
     sla.recompute_due_times(ticket)
-    _save_numbered(ticket, timezone.localdate().year)
+    save_numbered(ticket, "T", timezone.localdate().year)
     TicketMessage.objects.create(
         ticket=ticket,
         kind=MessageKind.CUSTOMER,
@@ -286,38 +286,6 @@ def open_ticket(
             obj=ticket,
         )
     return ticket
-
-
-def _next_number(year: int) -> str:
-    """The next free ``T-<year>-NNNN``, counting trashed tickets too (they keep their
-    numbers, and the number is unique over every row)."""
-    prefix = f"T-{year}-"
-    last = (
-        Ticket.all_objects.filter(number__startswith=prefix)
-        .annotate(size=Length("number"))
-        .order_by("-size", "-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
-
-
-def _save_numbered(ticket: Ticket, year: int) -> None:
-    """Save a new ticket under the next number; two opened at once: the loser takes the
-    number after."""
-    for _attempt in range(5):
-        ticket.number = _next_number(year)
-        try:
-            with transaction.atomic():
-                ticket.save()
-            return
-        except IntegrityError:
-            if Ticket.all_objects.filter(number=ticket.number).exists():
-                ticket.pk = None
-                continue
-            raise
-    raise ValidationError({"number": _("Could not number the record; try again.")})
 
 
 def _last_customer_message_id(ticket: Ticket) -> str:
