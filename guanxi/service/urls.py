@@ -3,6 +3,7 @@ page (no login) and the set-up pages."""
 
 from django.urls import URLPattern, path
 
+from guanxi.service import urls_field, urls_knowledge, urls_reports, urls_routing, urls_surveys
 from guanxi.service.views import public, setup, tickets
 
 app_name = "service"
@@ -39,4 +40,13 @@ urlpatterns: list[URLPattern] = [
         setup.calendar_hours_edit,
         name="calendar_hours_edit",
     ),
+]
+
+# Each part of the module keeps its pages in its own URL list, in the same namespace.
+urlpatterns += [
+    *urls_knowledge.urlpatterns,
+    *urls_routing.urlpatterns,
+    *urls_surveys.urlpatterns,
+    *urls_field.urlpatterns,
+    *urls_reports.urlpatterns,
 ]

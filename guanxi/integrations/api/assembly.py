@@ -22,6 +22,11 @@ from guanxi.sales.api_leads import router as leads_router
 from guanxi.sales.api_orders import router as orders_router
 from guanxi.sales.api_quotes import router as quotes_router
 from guanxi.service.api import router as service_router
+from guanxi.service.api_field import router as field_router
+from guanxi.service.api_knowledge import router as knowledge_router
+from guanxi.service.api_reports import router as service_reports_router
+from guanxi.service.api_routing import router as routing_router
+from guanxi.service.api_surveys import router as surveys_router
 
 api = NinjaAPI(
     title="Guanxi API",
@@ -50,6 +55,11 @@ api.add_router("", deals_router)
 api.add_router("", quotes_router)
 api.add_router("", orders_router)
 api.add_router("", service_router)
+api.add_router("", routing_router)
+api.add_router("", knowledge_router)
+api.add_router("", surveys_router)
+api.add_router("", field_router)
+api.add_router("", service_reports_router)
 api.add_router("", analytics_router)
 api.add_router("", forecast_router)
 api.add_router("", handover_router)

@@ -2,6 +2,7 @@
 
 from guanxi.service.models.escalation import Escalation
 from guanxi.service.models.sla import BusinessCalendar, CalendarDay, OpeningHours, SlaPolicy
+from guanxi.service.models.surveys import Survey, SurveyKind
 from guanxi.service.models.tickets import Category, Ticket, TicketMessage
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "Escalation",
     "OpeningHours",
     "SlaPolicy",
+    "Survey",
+    "SurveyKind",
     "Ticket",
     "TicketMessage",
 ]

@@ -39,6 +39,7 @@ from guanxi.service.choices import UNRESOLVED, Channel, MessageKind, Priority, T
 from guanxi.service.models import Category, Ticket, TicketMessage
 from guanxi.service.object_types import TICKET
 from guanxi.service.services import sla
+from guanxi.service.signals import ticket_status_changed
 
 EDITABLE = ("subject", "priority", "category", "account", "contact", "product", "serial")
 AGENT_ROLES = ("service_agent", "service_manager")
@@ -77,6 +78,14 @@ def _save(actor: User | None, ticket: Ticket, before: dict[str, Any], extra: Any
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=ticket, changes=changes)
     index_record(ticket)
+    if before["status"] != ticket.status:
+        ticket_status_changed.send(
+            sender=Ticket,
+            ticket=ticket,
+            old_status=before["status"],
+            new_status=ticket.status,
+            actor=actor,
+        )
     return ticket
 
 

@@ -1,0 +1,5 @@
+"""The API of the service module's surveys."""
+
+from ninja import Router
+
+router = Router(tags=["Surveys"])
