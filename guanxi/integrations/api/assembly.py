@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from guanxi.analytics.api import router as analytics_router
+from guanxi.analytics.api_churn import router as churn_router
+from guanxi.analytics.api_classification import router as classification_router
 from guanxi.core.api import router as platform_router
 from guanxi.core.api_files import router as files_router
 from guanxi.customers.api import router as customers_router
@@ -61,6 +63,8 @@ api.add_router("", surveys_router)
 api.add_router("", field_router)
 api.add_router("", service_reports_router)
 api.add_router("", analytics_router)
+api.add_router("", classification_router)
+api.add_router("", churn_router)
 api.add_router("", forecast_router)
 api.add_router("", handover_router)
 api.add_router("", exports_router)

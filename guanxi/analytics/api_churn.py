@@ -1,0 +1,5 @@
+"""The API of churn and cross-sell."""
+
+from ninja import Router
+
+router = Router(tags=["Churn and cross-sell"])
