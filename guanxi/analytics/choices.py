@@ -41,6 +41,7 @@ class FitKind(models.TextChoices):
     RFM = "rfm", _("RFM quintile cut-offs")
     BGNBD = "bgnbd", _("BG/NBD (purchases, P(alive))")
     GAMMA_GAMMA = "gamma_gamma", _("Gamma-Gamma (spend per purchase)")
+    HOLDOUT = "holdout", _("BG/NBD calibration vs holdout check")
 
 
 class RunKind(models.TextChoices):

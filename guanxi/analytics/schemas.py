@@ -50,7 +50,7 @@ class ScorePage(Schema):
 
 class ModelFitSchema(Schema):
     id: int
-    kind: str = Field(description="rfm, bgnbd or gamma_gamma")
+    kind: str = Field(description="rfm, bgnbd, gamma_gamma or holdout")
     parameters: dict[str, Any]
     log_likelihood: float | None
     customers: int
@@ -76,4 +76,30 @@ class ModelsSchema(Schema):
     rfm: ModelFitSchema | None
     bgnbd: ModelFitSchema | None
     gamma_gamma: ModelFitSchema | None
+    holdout: ModelFitSchema | None = Field(
+        description=(
+            "The latest calibration vs holdout check: BG/NBD refitted up to "
+            "parameters.calibration_end, with total_actual / total_predicted purchases "
+            "in the holdout weeks and buckets by repeat purchases before the cut-off"
+        )
+    )
     last_run: RunSchema | None
+
+
+class SegmentShareSchema(Schema):
+    segment: str
+    label: str
+    customers: int
+    share: float = Field(description="Of all the customers counted, 0–1")
+    value: Decimal = Field(description="Their predicted value over the horizon (base currency)")
+
+
+class CohortSchema(Schema):
+    month: date = Field(description="First day of the month of the customers' first order")
+    customers: int
+    retention: list[float | None] = Field(
+        description=(
+            "Per month since the first (index 0 = that month): the share of the cohort "
+            "that ordered in it; null for months not over yet"
+        )
+    )

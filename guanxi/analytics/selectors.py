@@ -88,4 +88,4 @@ def models_in_use() -> CurrentModels | None:
 
 
 def fit_history(limit: int = 20) -> list[ModelFit]:
-    return list(ModelFit.objects.exclude(kind="rfm")[:limit])
+    return list(ModelFit.objects.exclude(kind__in=("rfm", "holdout"))[:limit])

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guanxi.analytics.charts import holdout_error, holdout_svg
 from guanxi.analytics.choices import Segment
 from guanxi.analytics.object_types import CUSTOMER_SCORE, MODEL_FIT
 from guanxi.analytics.selectors import (
@@ -22,6 +23,7 @@ from guanxi.analytics.selectors import (
     recent_runs,
     scores_visible_to,
 )
+from guanxi.analytics.services.diagnostics import latest_holdout
 from guanxi.analytics.services.recompute import request_recompute
 from guanxi.core.access import can
 from guanxi.core.decorators import require_action
@@ -63,6 +65,7 @@ def score_list(request: HttpRequest) -> HttpResponse:
 def model_list(request: HttpRequest) -> HttpResponse:
     """The cut-offs and fits in use, earlier fits and the recent runs with progress."""
     runs = recent_runs()
+    holdout = latest_holdout()
     return render(
         request,
         "analytics/model_list.html",
@@ -72,6 +75,10 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "active": next((run for run in runs if run.is_active), None),
             "can_recompute": can(request.user, MODEL_FIT, "add"),
+            "holdout": holdout,
+            "holdout_chart": holdout_svg(holdout) if holdout is not None else "",
+            "holdout_series": {"actual": _("Actual"), "predicted": _("Predicted")},
+            "holdout_error": holdout_error(holdout),
             "base_currency": base_currency(),
         },
     )

@@ -29,6 +29,7 @@ from guanxi.analytics.services.clv import (
     predict,
     transaction_log,
 )
+from guanxi.analytics.services.diagnostics import check_holdout
 from guanxi.analytics.services.rfm import RfmCutoffs, rfm_cutoffs, rfm_scores, segments
 from guanxi.core.choices import AuditEvent
 from guanxi.core.services.audit import record_audit
@@ -313,11 +314,13 @@ def recompute_all(
     as_of = as_of or timezone.localdate()
     run = _start(run, RunKind.FULL)
     try:
-        stats = customer_stats(transaction_log(as_of=as_of), as_of=as_of)
+        log = transaction_log(as_of=as_of)
+        stats = customer_stats(log, as_of=as_of)
         models = None if refit else current_models()
         if models is None:
             cutoffs = rfm_cutoffs(stats.recency_days, stats.orders, stats.total_spend)
             models = _store_models(run, stats, cutoffs, fit_models(stats.summary), as_of)
+            check_holdout(log, as_of=as_of, run=run)
         computed_at = timezone.now()
         columns = _score_columns(stats, models, as_of=as_of, computed_at=computed_at)
         RecomputeRun.objects.filter(pk=run.pk).update(customers_total=len(stats))

@@ -19,6 +19,8 @@ from guanxi.testing.matrix import EVERYONE, Case
 from guanxi.testing.users import make_user
 
 ANALYSTS = frozenset({"administrator", "analyst"})
+# Who may export scores: SCORE_GRANTS' export right.
+EXPORTERS = frozenset({"administrator", "sales_manager", "sales_rep", "marketer", "analyst"})
 
 
 def scored_account(actor: Any) -> dict[str, Any]:
@@ -48,12 +50,16 @@ PAGES: dict[str, Case] = {
     "analytics:score_list": Case("GET", EVERYONE, data={"segment": "champions"}),
     "analytics:model_list": Case("GET", ANALYSTS),
     "analytics:recompute": Case("POST", ANALYSTS),
+    "analytics:dashboard": Case("GET", EVERYONE),
+    "analytics:dashboard_export": Case("GET", EXPORTERS, kwargs=lambda actor: {"panel": "cohorts"}),
 }
 OPERATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/analytics/customers"): Case("GET", EVERYONE),
     ("GET", "/api/v1/accounts/{account_id}/score"): Case("GET", EVERYONE, kwargs=scored_account),
     ("GET", "/api/v1/analytics/models"): Case("GET", ANALYSTS),
     ("POST", "/api/v1/analytics/recompute"): Case("POST", ANALYSTS),
+    ("GET", "/api/v1/analytics/dashboard/segments"): Case("GET", EVERYONE),
+    ("GET", "/api/v1/analytics/dashboard/cohorts"): Case("GET", EVERYONE),
 }
 
 
