@@ -7,7 +7,7 @@ from guanxi.lib.csv_download import csv_download, safe_cell
 
 
 def test_formulas_are_quoted_and_numbers_are_not():
-    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("+86 138") == "'+86 138"
     assert safe_cell("-3.5") == "-3.5"
