@@ -3,23 +3,14 @@ accounts), the models in use and a recompute."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Status
 
 from guanxi.analytics.object_types import CUSTOMER_SCORE, MODEL_FIT
-from guanxi.analytics.schemas import (
-    CohortSchema,
-    ModelsSchema,
-    RunSchema,
-    ScorePage,
-    ScoreSchema,
-    SegmentShareSchema,
-)
+from guanxi.analytics.schemas import ModelsSchema, RunSchema, ScorePage, ScoreSchema
 from guanxi.analytics.selectors import (
     filter_scores,
     get_score_for_account,
@@ -27,7 +18,6 @@ from guanxi.analytics.selectors import (
     models_in_use,
     scores_visible_to,
 )
-from guanxi.analytics.selectors_dashboard import cohort_retention, segment_mix
 from guanxi.analytics.services.diagnostics import latest_holdout
 from guanxi.analytics.services.recompute import request_recompute
 from guanxi.core.access import require
@@ -91,26 +81,3 @@ def recompute(request: HttpRequest) -> Any:
     require(request.user, MODEL_FIT, "add")
     return Status(202, request_recompute(actor=request.user))
 
-
-@router.get(
-    "/analytics/dashboard/segments",
-    response=list[SegmentShareSchema],
-    summary="Customers by RFM segment",
-)
-def dashboard_segments(request: HttpRequest) -> Any:
-    """Customers, share and predicted value per segment, over the customers the caller
-    may see."""
-    require(request.user, CUSTOMER_SCORE, "view")
-    return segment_mix(request.user)
-
-
-@router.get(
-    "/analytics/dashboard/cohorts", response=list[CohortSchema], summary="Retention by cohort"
-)
-def dashboard_cohorts(
-    request: HttpRequest, months: int = Query(12, ge=1, le=36), as_of: date | None = None
-) -> Any:
-    """The last ``months`` monthly cohorts of first orders up to ``as_of`` (today), with
-    the share of each that ordered again in each later month."""
-    require(request.user, CUSTOMER_SCORE, "view")
-    return cohort_retention(request.user, as_of=as_of or timezone.localdate(), cohorts=months)

@@ -9,9 +9,11 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.analytics import (  # noqa: F401 - tasks registers periodic tasks
+            dashboards,
             object_types,
             tasks,
         )
 
         # Built-in roles pick these grants up after the next ``migrate`` (core syncs them).
         object_types.register_all()
+        dashboards.register()  # the customer dashboard

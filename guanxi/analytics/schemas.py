@@ -85,21 +85,3 @@ class ModelsSchema(Schema):
     )
     last_run: RunSchema | None
 
-
-class SegmentShareSchema(Schema):
-    segment: str
-    label: str
-    customers: int
-    share: float = Field(description="Of all the customers counted, 0–1")
-    value: Decimal = Field(description="Their predicted value over the horizon (base currency)")
-
-
-class CohortSchema(Schema):
-    month: date = Field(description="First day of the month of the customers' first order")
-    customers: int
-    retention: list[float | None] = Field(
-        description=(
-            "Per month since the first (index 0 = that month): the share of the cohort "
-            "that ordered in it; null for months not over yet"
-        )
-    )

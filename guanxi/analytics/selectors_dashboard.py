@@ -5,14 +5,15 @@ order, and the share of each group that ordered again in each later month)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from guanxi.analytics.choices import Segment
+from guanxi.analytics.models import CustomerScore
 from guanxi.analytics.selectors import scores_visible_to
 from guanxi.sales.choices_orders import OrderStatus
 from guanxi.sales.models import Order
@@ -36,11 +37,20 @@ class Cohort:
     retention: list[float | None]
 
 
-def segment_mix(user: Any) -> list[SegmentShare]:
+def _visible(user: Any, team_id: int | None, region: str) -> QuerySet[CustomerScore]:
+    scores = scores_visible_to(user)
+    if team_id is not None:
+        scores = scores.filter(account__team_id=team_id)
+    if region:
+        scores = scores.filter(account__province=region)
+    return scores
+
+
+def segment_mix(user: Any, *, team_id: int | None = None, region: str = "") -> list[SegmentShare]:
     """Customers and predicted value per RFM segment, in the segments' order."""
     rows = {
         row["segment"]: row
-        for row in scores_visible_to(user)
+        for row in _visible(user, team_id, region)
         .order_by()
         .values("segment")
         .annotate(customers=Count("pk"), value=Sum("predicted_value"))
@@ -59,22 +69,27 @@ def segment_mix(user: Any) -> list[SegmentShare]:
     ]
 
 
-def _months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
-def _month_start(day: date, months_back: int = 0) -> date:
-    index = day.year * 12 + day.month - 1 - months_back
+def month_start(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def cohort_retention(user: Any, *, as_of: date, cohorts: int = 12) -> list[Cohort]:
-    """The last ``cohorts`` monthly cohorts up to ``as_of``'s month, newest last, in two
-    queries whatever the number of customers (first orders come from the stored scores)."""
-    first_month = _month_start(as_of, cohorts - 1)
-    visible = scores_visible_to(user).filter(first_order_date__gte=first_month)
+def cohort_retention(
+    user: Any, *, start: date, end: date, team_id: int | None = None, region: str = ""
+) -> list[Cohort]:
+    """One cohort per month from ``start``'s to ``end``'s (oldest first, empty months
+    left out), each followed for as many months as the period has, in two queries
+    whatever the number of customers (first orders come from the stored scores)."""
+    first, last = month_index(start), month_index(end)
+    months = last - first + 1
+    visible = _visible(user, team_id, region).filter(
+        first_order_date__gte=month_start(first), first_order_date__lte=end
+    )
     sizes = {
-        row["cohort"]: row["n"]
+        month_index(_as_date(row["cohort"])): row["n"]
         for row in visible.order_by()
         .annotate(cohort=TruncMonth("first_order_date"))
         .values("cohort")
@@ -83,8 +98,8 @@ def cohort_retention(user: Any, *, as_of: date, cohorts: int = 12) -> list[Cohor
     active = (
         Order.objects.filter(
             status=OrderStatus.CONFIRMED,
-            order_date__gte=first_month,
-            order_date__lte=as_of,
+            order_date__gte=month_start(first),
+            order_date__lte=end,
             account_id__in=visible.values("account_id"),
         )
         .order_by()
@@ -94,25 +109,23 @@ def cohort_retention(user: Any, *, as_of: date, cohorts: int = 12) -> list[Cohor
         .values("cohort", "month")
         .annotate(n=Count("account_id", distinct=True))
     )
-    counts = {(_as_date(row["cohort"]), _as_date(row["month"])): row["n"] for row in active}
+    counts = {
+        (month_index(_as_date(row["cohort"])), month_index(_as_date(row["month"]))): row["n"]
+        for row in active
+    }
     result = []
-    for back in range(cohorts - 1, -1, -1):
-        month = _month_start(as_of, back)
-        size = next((n for key, n in sizes.items() if _as_date(key) == month), 0)
+    for cohort in range(first, last + 1):
+        size = sizes.get(cohort, 0)
         if not size:
             continue
-        elapsed = _months_between(month, as_of)
-        retention: list[float | None] = []
-        for offset in range(cohorts):
-            if offset > elapsed:
-                retention.append(None)
-            else:
-                later = _month_start(as_of, back - offset)
-                retention.append(counts.get((month, later), 0) / size)
-        result.append(Cohort(month=month, customers=size, retention=retention))
+        retention: list[float | None] = [
+            counts.get((cohort, cohort + offset), 0) / size if cohort + offset <= last else None
+            for offset in range(months)
+        ]
+        result.append(Cohort(month=month_start(cohort), customers=size, retention=retention))
     return result
 
 
 def _as_date(value: Any) -> date:
     """TruncMonth gives dates on one database and datetimes on another."""
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    return value.date() if isinstance(value, datetime) else value

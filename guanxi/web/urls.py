@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from guanxi.web import views
+from guanxi.web import views, views_dashboards
 
 app_name = "web"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboards/<slug:key>/", views_dashboards.dashboard_page, name="dashboard"),
+    path(
+        "dashboards/<slug:key>/<slug:panel>.<str:fmt>",
+        views_dashboards.dashboard_export,
+        name="dashboard_export",
+    ),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("web:password_change_done")),

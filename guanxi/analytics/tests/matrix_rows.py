@@ -50,16 +50,23 @@ PAGES: dict[str, Case] = {
     "analytics:score_list": Case("GET", EVERYONE, data={"segment": "champions"}),
     "analytics:model_list": Case("GET", ANALYSTS),
     "analytics:recompute": Case("POST", ANALYSTS),
-    "analytics:dashboard": Case("GET", EVERYONE),
-    "analytics:dashboard_export": Case("GET", EXPORTERS, kwargs=lambda actor: {"panel": "cohorts"}),
+    # The dashboards framework's pages, on the customer dashboard.
+    "web:dashboard": Case("GET", EVERYONE, kwargs=lambda actor: {"key": "customers"}),
+    "web:dashboard_export": Case(
+        "GET",
+        EXPORTERS,
+        kwargs=lambda actor: {"key": "customers", "panel": "cohorts", "fmt": "xlsx"},
+    ),
 }
 OPERATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/analytics/customers"): Case("GET", EVERYONE),
     ("GET", "/api/v1/accounts/{account_id}/score"): Case("GET", EVERYONE, kwargs=scored_account),
     ("GET", "/api/v1/analytics/models"): Case("GET", ANALYSTS),
     ("POST", "/api/v1/analytics/recompute"): Case("POST", ANALYSTS),
-    ("GET", "/api/v1/analytics/dashboard/segments"): Case("GET", EVERYONE),
-    ("GET", "/api/v1/analytics/dashboard/cohorts"): Case("GET", EVERYONE),
+    ("GET", "/api/v1/dashboards"): Case("GET", EVERYONE),
+    ("GET", "/api/v1/dashboards/{key}/panels/{panel}"): Case(
+        "GET", EVERYONE, kwargs=lambda actor: {"key": "customers", "panel": "segments"}
+    ),
 }
 
 

@@ -6,6 +6,7 @@ from guanxi.analytics.api import router as analytics_router
 from guanxi.analytics.api_churn import router as churn_router
 from guanxi.analytics.api_classification import router as classification_router
 from guanxi.core.api import router as platform_router
+from guanxi.core.api_dashboards import router as dashboards_router
 from guanxi.core.api_files import router as files_router
 from guanxi.customers.api import router as customers_router
 from guanxi.customers.api_activities import router as activities_router
@@ -63,6 +64,7 @@ api.add_router("", surveys_router)
 api.add_router("", field_router)
 api.add_router("", service_reports_router)
 api.add_router("", analytics_router)
+api.add_router("", dashboards_router)
 api.add_router("", classification_router)
 api.add_router("", churn_router)
 api.add_router("", forecast_router)

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from guanxi.lib.csv_download import csv_download, safe_cell
+from guanxi.lib.downloads import csv_download, safe_cell
 
 
 def test_formulas_are_quoted_and_numbers_are_not():
@@ -25,4 +25,21 @@ def test_the_download_is_an_attachment_with_a_bom_and_every_row():
         ["名称", "n"],
         ["张伟", "1"],
         ["'=1+1", "-1"],
+    ]
+
+
+def test_the_excel_file_keeps_numbers_and_defuses_formulas():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from guanxi.lib.downloads import xlsx_download
+
+    response = xlsx_download("x.xlsx", ["名称", "n"], [["张伟", 1.5], ["=1+1", None]], sheet="表")
+    assert response["Content-Disposition"] == 'attachment; filename="x.xlsx"'
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["名称", "n"],
+        ["张伟", 1.5],
+        ["'=1+1", None],
     ]

@@ -1,0 +1,86 @@
+"""The customer dashboard's panels (``/dashboards/customers/``). Other analytics parts
+add their panels to ``PANELS`` before ``register()`` runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.analytics.object_types import CUSTOMER_SCORE
+from guanxi.analytics.selectors_dashboard import cohort_retention, segment_mix
+from guanxi.core.dashboards import Dashboard, Filters, Panel, Table, register_dashboard
+
+
+def _heat(share: float | None) -> str:
+    """A CSS class for a retention cell: heat-0 (none) to heat-5 (half or more)."""
+    if share is None:
+        return ""
+    return f"heat-{min(5, int(share * 10 + 0.999))}" if share > 0 else "heat-0"
+
+
+def segments_panel(user: Any, filters: Filters) -> Table:
+    mix = segment_mix(user, team_id=filters.team_id, region=filters.region)
+    scores = reverse("analytics:score_list")
+    return Table(
+        columns=[_("Segment"), _("Customers"), _("Share"), _("Predicted value")],
+        formats=["text", "int", "percent", "money"],
+        rows=[[row.label, row.customers, row.share, row.value] for row in mix],
+        links=[f"{scores}?segment={row.segment}" for row in mix],
+        empty=_("No customer has a score yet: scores come from confirmed orders."),
+    )
+
+
+def cohorts_panel(user: Any, filters: Filters) -> Table:
+    cohorts = cohort_retention(
+        user,
+        start=filters.date_from,
+        end=filters.date_to,
+        team_id=filters.team_id,
+        region=filters.region,
+    )
+    months = len(cohorts[0].retention) if cohorts else 0
+    return Table(
+        columns=[_("First order in"), _("Customers")]
+        + [_("Month %(n)s") % {"n": n} for n in range(months)],
+        formats=["text", "int"] + ["percent"] * months,
+        rows=[[f"{cohort.month:%Y-%m}", cohort.customers, *cohort.retention] for cohort in cohorts],
+        classes=[["", "", *(_heat(share) for share in cohort.retention)] for cohort in cohorts],
+        empty=_("No first orders in this period."),
+    )
+
+
+PANELS: list[Panel] = [
+    Panel(
+        key="segments",
+        title=gettext_lazy("Customers by segment"),
+        build=segments_panel,
+        description=gettext_lazy("RFM segments as of the latest computed scores."),
+        uses=("team", "region"),
+    ),
+    Panel(
+        key="cohorts",
+        title=gettext_lazy("Retention by cohort"),
+        build=cohorts_panel,
+        description=gettext_lazy(
+            "Customers grouped by the month of their first order; each cell is the share "
+            "of the group that ordered in that month after it (month 0: the first month)."
+        ),
+    ),
+]
+
+
+def register() -> None:
+    register_dashboard(
+        Dashboard(
+            key="customers",
+            title=gettext_lazy("Customer dashboard"),
+            object_type=CUSTOMER_SCORE,
+            panels=tuple(PANELS),
+            description=gettext_lazy(
+                "Over the customers you may see, from the latest computed scores."
+            ),
+        )
+    )
