@@ -4,6 +4,7 @@ VENV := .venv
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 PY := $(VENV)/bin/python
+TEST_WORKERS ?= auto
 MANAGE := $(PY) manage.py
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -50,7 +51,7 @@ browser-deps:
 	@bash .ci/browser-deps
 
 test: venv browser-deps
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 check: venv lint
 	$(VENV)/bin/pytest -m "not browser" -q
@@ -74,7 +75,13 @@ typecheck: venv
 		guanxi/sales/search_orders.py guanxi/sales/demo_orders.py \
 		guanxi/sales/selectors_forecast.py guanxi/sales/selectors_performance.py \
 		guanxi/sales/suggest.py \
-		guanxi/integrations/services.py
+		guanxi/integrations/services.py guanxi/integrations/dedupe*.py \
+		guanxi/integrations/merge*.py guanxi/integrations/account_matching.py \
+		guanxi/integrations/pair_store.py \
+		guanxi/service/services guanxi/service/selectors*.py \
+		guanxi/analytics/services guanxi/analytics/selectors*.py guanxi/analytics/dashboards.py \
+		guanxi/core/dashboards.py guanxi/core/forms_dashboards.py guanxi/core/api_dashboards.py \
+		guanxi/web/views_dashboards.py
 
 messages: venv
 	$(MANAGE) makemessages -l zh_Hans --no-location --no-obsolete -i ".venv/*" -i ".tools/*" -i "var/*"

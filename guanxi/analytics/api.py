@@ -80,4 +80,3 @@ def recompute(request: HttpRequest) -> Any:
     queued or running, that run is returned."""
     require(request.user, MODEL_FIT, "add")
     return Status(202, request_recompute(actor=request.user))
-

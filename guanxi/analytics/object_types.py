@@ -13,6 +13,11 @@ from guanxi.core.permissions import ObjectType, register
 
 CUSTOMER_SCORE = "analytics.customerscore"
 MODEL_FIT = "analytics.modelfit"
+CHURN_RISK = "analytics.churnrisk"  # follows the account, like the scores
+ASSOCIATION = "analytics.productassociation"  # product-level, no customer data
+CUSTOMER_CLASS = "analytics.customerclass"  # classes and stage: follow the account
+TRANSITION = "analytics.lifecycletransition"  # follows the account
+RULES = "analytics.classificationrules"  # administrators change, analysts view/preview
 
 V, A, E = Action.VIEW, Action.ADD, Action.EXPORT
 
@@ -42,6 +47,49 @@ def register_all() -> None:
             team_field="account__team",
             attachable=False,
             builtin_grants=SCORE_GRANTS,
+        )
+    )
+    register(
+        ObjectType(
+            key=CHURN_RISK,
+            label=_("Churn risks"),
+            owner_field="account__owner",
+            team_field="account__team",
+            attachable=False,
+            builtin_grants=SCORE_GRANTS,
+        )
+    )
+    register(
+        ObjectType(
+            key=ASSOCIATION,
+            label=_("Product associations"),
+            attachable=False,
+            builtin_grants={role: {V: Scope.ALL} for role in SCORE_GRANTS},
+        )
+    )
+    for key, label in (
+        (CUSTOMER_CLASS, _("Customer classes")),
+        (TRANSITION, _("Lifecycle transitions")),
+    ):
+        register(
+            ObjectType(
+                key=key,
+                label=label,
+                owner_field="account__owner",
+                team_field="account__team",
+                attachable=False,
+                builtin_grants=SCORE_GRANTS,
+            )
+        )
+    register(
+        ObjectType(
+            key=RULES,
+            label=_("Classification rules"),
+            attachable=False,
+            builtin_grants={
+                "administrator": {V: Scope.ALL, Action.CHANGE: Scope.ALL},
+                "analyst": {V: Scope.ALL},
+            },
         )
     )
     register(

@@ -84,4 +84,3 @@ class ModelsSchema(Schema):
         )
     )
     last_run: RunSchema | None
-

@@ -204,6 +204,21 @@ QUOTE_DISCOUNT_LIMIT = float(os.environ.get("QUOTE_DISCOUNT_LIMIT", "10"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Public replies on tickets come from this address (empty: DEFAULT_FROM_EMAIL).
 SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "")
+# Satisfaction surveys (docs/surveys.md): a ticket answered CSAT gets no new one for this
+# many days; links take (and change) answers this long; NPS at most every N days per
+# contact, to contacts with an order or ticket in the last M days, a batch per run; scores
+# at or below these open a follow-up task.
+SURVEY_CSAT_QUIET_DAYS = int(os.environ.get("SURVEY_CSAT_QUIET_DAYS", "30"))
+SURVEY_OPEN_DAYS = int(os.environ.get("SURVEY_OPEN_DAYS", "30"))
+SURVEY_NPS_INTERVAL_DAYS = int(os.environ.get("SURVEY_NPS_INTERVAL_DAYS", "90"))
+SURVEY_NPS_RECENT_DAYS = int(os.environ.get("SURVEY_NPS_RECENT_DAYS", "90"))
+SURVEY_NPS_BATCH = int(os.environ.get("SURVEY_NPS_BATCH", "200"))
+SURVEY_LOW_CSAT = int(os.environ.get("SURVEY_LOW_CSAT", "2"))
+SURVEY_LOW_NPS = int(os.environ.get("SURVEY_LOW_NPS", "6"))
+# Field service (docs/field-service.md): a visit not done this many days after it was
+# requested is overdue; a repair within this many days of a done visit is a repeat.
+FIELD_VISIT_OVERDUE_DAYS = int(os.environ.get("FIELD_VISIT_OVERDUE_DAYS", "3"))
+FIELD_REPEAT_DAYS = int(os.environ.get("FIELD_REPEAT_DAYS", "30"))
 # Incoming e-mail (docs/inbound-email.md). The shared secret of POST /inbound/email/
 # (empty: the endpoint answers 404); the address users copy (BCC) their mail to so it is
 # logged on the contacts' timelines; the e-mail of the active user who owns contacts

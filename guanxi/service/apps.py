@@ -18,7 +18,22 @@ class ServiceConfig(AppConfig):
 
         object_types.register_all()
         search.register()  # tickets in the global search box
+        from guanxi.service import search_knowledge
+        from guanxi.service.services import help_form
+
+        search_knowledge.register()  # published articles in the global search box
+        help_form.register()  # the "ticket" kind of public form (the /help/ page)
         timeline_sources.register()  # ticket conversations on the customers' timelines
+        from guanxi.service import list_marks
+
+        list_marks.register()  # "unresolved tickets" beside accounts on the account list
+        from guanxi.service import tasks_field, timeline_field  # noqa: F401 - periodic task
+
+        timeline_field.register()  # field visits on the customers' timelines
+        from guanxi.service import receivers_surveys, tasks_surveys, timeline_surveys  # noqa: F401
+
+        receivers_surveys.connect()  # a solved ticket asks for a CSAT answer
+        timeline_surveys.register()  # survey answers on the customers' timelines
         # A database always has a business calendar (China, with the shipped holidays).
         post_migrate.connect(_ensure_calendar, sender=self)
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from guanxi.analytics.choices import FitKind, RunKind, RunStatus
 from guanxi.analytics.models import CustomerScore, ModelFit, RecomputeRun
+from guanxi.analytics.services.churn_pipeline import refresh_churn_and_cross_sell
+from guanxi.analytics.services.classification import classify_customers
 from guanxi.analytics.services.clv import (
     CustomerStats,
     Fits,
@@ -328,6 +330,8 @@ def recompute_all(
         # Every row written now carries ``computed_at``; older rows are of customers
         # without a confirmed order any more.
         removed, _ = CustomerScore.objects.filter(computed_at__lt=computed_at).delete()
+        refresh_churn_and_cross_sell(as_of=as_of)
+        classify_customers(as_of=as_of)
     except Exception as error:
         _fail(run, error)
         raise
@@ -365,6 +369,8 @@ def recompute_accounts(
             removed += CustomerScore.objects.filter(
                 account_id__in=gone[start : start + 500]
             ).delete()[0]
+        refresh_churn_and_cross_sell(as_of=as_of, account_ids=ids)
+        classify_customers(as_of=as_of, account_ids=ids)
     except Exception as error:
         _fail(run, error)
         raise

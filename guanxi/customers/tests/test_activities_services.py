@@ -750,5 +750,6 @@ def test_a_timeline_page_costs_one_query_per_source_however_many_activities(trio
     with CaptureQueriesContext(connection) as queries:
         page, _cursor = timeline_page(trio.owner, account)
     assert len(page) == min(count, 25)
-    # one query per registered source (activities here; other modules add theirs)
-    assert len(queries) == len(sources())
+    # at most one query per registered source (activities here; other modules add theirs,
+    # and a source the user may not read asks nothing)
+    assert len(queries) <= len(sources())

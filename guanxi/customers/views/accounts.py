@@ -24,6 +24,7 @@ from guanxi.core.views.errors import flash_errors
 from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel, Industry
 from guanxi.customers.forms import AccountForm, AddressFormSet
+from guanxi.customers.list_marks import account_marks
 from guanxi.customers.models import Account, Consent
 from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.customers.selectors import (
@@ -109,6 +110,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
         default_sort="name_pinyin",
     )
     context["object_list"] = list(context["object_list"])
+    marks = account_marks(request.user, [account.pk for account in context["object_list"]])
+    for account in context["object_list"]:
+        account.marks = marks.get(account.pk, [])
     context.update(list_extras(request, ACCOUNT, context["object_list"]))
     context.update(saved_views_panel(request, ACCOUNT))
     context["can_export"] = can(request.user, ACCOUNT, "export")

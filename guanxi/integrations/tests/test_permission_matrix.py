@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from guanxi.analytics.tests import matrix_rows as analytics_rows
+from guanxi.analytics.tests import matrix_rows_churn as churn_rows
+from guanxi.analytics.tests import matrix_rows_classification as classification_rows
 from guanxi.core.models import (
     Attachment,
     AuditEntry,
@@ -49,6 +51,11 @@ from guanxi.sales.tests import matrix_rows_orders_api as orders_api_rows
 from guanxi.sales.tests import matrix_rows_quotes as quotes_rows
 from guanxi.service.tests import matrix_rows as service_rows
 from guanxi.service.tests import matrix_rows_api as service_api_rows
+from guanxi.service.tests import matrix_rows_field as field_rows
+from guanxi.service.tests import matrix_rows_knowledge as knowledge_rows
+from guanxi.service.tests import matrix_rows_reports as service_reports_rows
+from guanxi.service.tests import matrix_rows_routing as routing_rows
+from guanxi.service.tests import matrix_rows_surveys as surveys_rows
 from guanxi.testing.matrix import (
     ADMINS,
     ANONYMOUS,
@@ -313,7 +320,14 @@ MODULES = (
     sync_rows,
     service_api_rows,
     service_rows,
+    routing_rows,
+    knowledge_rows,
+    surveys_rows,
+    service_reports_rows,
+    field_rows,
     analytics_rows,
+    churn_rows,
+    classification_rows,
 )
 for _module in MODULES:
     PAGES.update(_module.PAGES)

@@ -1,8 +1,9 @@
 """Tickets: opened from any channel, routed, answered in public or noted internally,
 moved through their statuses with the SLA clocks following.
 
-* A ticket goes to its category's team unless a team is given, and to the agent of that
-  team with the fewest unresolved tickets (``pick_agent``) unless an agent is given.
+* A ticket goes to the team of the first matching routing rule (``services/routing.py``),
+  else to its category's team, unless a team or agent is given; the agent is chosen by
+  the rule's or team's strategy: least loaded (``pick_agent``) or round robin.
 * The customer is the contact given, else the contact with the requester's e-mail
   address, and their account (the primary one of their accounts).
 * Pending the customer stops the clocks; any message from the customer reopens a
@@ -38,7 +39,7 @@ from guanxi.sales.services.orders import save_numbered
 from guanxi.service.choices import UNRESOLVED, Channel, MessageKind, Priority, TicketStatus
 from guanxi.service.models import Category, Ticket, TicketMessage
 from guanxi.service.object_types import TICKET
-from guanxi.service.services import sla
+from guanxi.service.services import routing, sla
 from guanxi.service.signals import ticket_status_changed
 
 EDITABLE = ("subject", "priority", "category", "account", "contact", "product", "serial")
@@ -239,6 +240,23 @@ def open_ticket(
     if contact is not None and not email:
         primary = contact.emails.order_by("-is_primary", "pk").first()
         email = primary.value if primary is not None else ""
+    routed = None
+    if team is None and owner is None:
+        # Routing rules (story 15); an explicit team or agent wins over them.
+        facts = routing.facts_for(
+            subject=subject,
+            body=body,
+            category=category,
+            product=product,
+            account=account,
+            contact=contact,
+            language=language,
+        )
+        routed = routing.find_rule(facts)
+        if routed is not None:
+            team = routed.rule.team
+            priority = routed.rule.set_priority or priority
+            category = routed.rule.set_category or category
     team = team or (category.team if category is not None else None)
     if team is None and owner is None and actor is not None and works_tickets(actor):
         # An agent taking a call without a category keeps the ticket (in their team),
@@ -259,7 +277,7 @@ def open_ticket(
         product=product,
         serial=serial,
         team=team,
-        owner=owner or pick_agent(team),
+        owner=owner or routing.choose_agent(team, routed.rule.strategy if routed else ""),
         language=language,
         public_token=secrets.token_urlsafe(32),
         created_by=actor,
@@ -277,12 +295,11 @@ def open_ticket(
         channel=channel,
         message_id=message_id,
     )
-    record_audit(
-        actor=actor,
-        event=AuditEvent.CREATE,
-        obj=ticket,
-        changes=diff({}, ticket_snapshot(ticket)),
-    )
+    created = diff({}, ticket_snapshot(ticket))
+    if routed is not None:
+        routing.record_routing(ticket, routed)
+        created["routing_rule"] = [None, routed.rule.name]
+    record_audit(actor=actor, event=AuditEvent.CREATE, obj=ticket, changes=created)
     index_record(ticket)
     if ticket.owner is not None and ticket.owner != actor:
         number = ticket.number

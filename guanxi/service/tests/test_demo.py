@@ -48,7 +48,7 @@ def test_the_command_loads_once(customers, capsys):
     call_command("seed_demo_service", "--if-empty", "--tickets", "5")
     call_command("seed_demo_service", "--if-empty")
     out = capsys.readouterr().out
-    assert "Demo service data loaded: 5 tickets." in out
+    assert "Demo service data loaded: 5 tickets," in out
     assert "no demo service data loaded" in out
     call_command("seed_demo_service", "--reset")
     assert Ticket.all_objects.count() == 0

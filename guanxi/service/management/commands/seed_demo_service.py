@@ -1,15 +1,22 @@
-"""Load demo tickets, categories and SLA policies for the demo customers (``seed_demo``)."""
+"""Load demo tickets, categories and SLA policies for the demo customers (``seed_demo``),
+then the knowledge base, field service (points, technicians, visits) and surveys."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from guanxi.service.demo import load_service, reset_service
+from guanxi.service.demo_field import load_field_service, reset_field_service
+from guanxi.service.demo_knowledge import load_knowledge, reset_knowledge
+from guanxi.service.demo_surveys import load_surveys
 from guanxi.service.models import Ticket
 
 
 class Command(BaseCommand):
-    help = "Load demo tickets (with conversations and SLA clocks), categories and SLA policies."
+    help = (
+        "Load demo tickets (with conversations and SLA clocks), categories, SLA policies, "
+        "knowledge-base articles, service points with visits, and survey answers."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--tickets", type=int, default=150)
@@ -23,6 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
+            reset_field_service()
+            reset_knowledge()
             reset_service()
             self.stdout.write("Deleted every ticket and the demo categories and policies.")
             return
@@ -30,4 +39,9 @@ class Command(BaseCommand):
             self.stdout.write("Tickets exist already: no demo service data loaded.")
             return
         counts = load_service(tickets=options["tickets"], seed=options["seed"])
-        self.stdout.write(f"Demo service data loaded: {counts['tickets']} tickets.")
+        articles = load_knowledge()
+        field = load_field_service(seed=options["seed"])
+        surveys = load_surveys(seed=options["seed"])
+        loaded = {**counts, **articles, **field, **surveys}
+        summary = ", ".join(f"{number} {name}" for name, number in loaded.items())
+        self.stdout.write(f"Demo service data loaded: {summary}.")

@@ -1,0 +1,469 @@
+"""The measures classification and lifecycle rules apply to, gathered per customer in
+a fixed number of grouped queries (never one per customer) and held as NumPy arrays
+aligned on ``account_ids`` (ascending).
+
+A customer here is a live account with a confirmed order up to the observation end, or
+with interest shown: a lead converted to it, a deal or an activity."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Lower, TruncMonth
+
+from guanxi.customers.choices import ActivityKind
+from guanxi.customers.models import Account, Activity
+from guanxi.sales.choices_orders import OrderStatus
+from guanxi.sales.models import Deal, Lead, Order, OrderLine, Product, Return
+from guanxi.service.models import Survey, Ticket, Visit, VisitStatus
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+NEEDS = ("functional", "quality", "emotional", "social")
+_CHUNK = 500  # ids per IN (...) list: well inside SQLite's limit on query parameters
+_EPOCH = date(1970, 1, 1)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+@dataclass
+class Inputs:
+    """Per customer (aligned on ``account_ids``); amounts in the base currency, for the
+    classification window (the last ``window_months`` up to ``as_of``) unless named
+    otherwise. ``first_day``/``last_day`` are days since 1970-01-01, -1 without orders."""
+
+    as_of: date
+    window_start: date
+    previous_start: date
+    account_ids: IntArray
+    orders: IntArray  # all confirmed orders up to as_of
+    first_day: IntArray
+    last_day: IntArray
+    orders_window: IntArray
+    active_months: IntArray
+    revenue: FloatArray  # order totals in the window
+    revenue_previous: FloatArray  # in the window before it
+    discounts: FloatArray
+    product_cost: FloatArray
+    returns: FloatArray
+    tickets: IntArray
+    meetings: IntArray  # meetings (sales visits) in the window
+    service_visits: IntArray  # technicians' visits done in the window
+    categories: IntArray  # distinct product categories ever bought
+    categories_sold: int  # distinct categories of the product catalogue
+    nps: FloatArray  # latest answered NPS score, NaN without one
+    leads: IntArray
+    deals: IntArray
+    activities: IntArray
+    needs: FloatArray  # (n, 4) signal weight per need, NEEDS order
+    # Per customer position with signals: "source:match\x01need" → weight before rules.
+    needs_sources: dict[int, dict[str, float]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.account_ids)
+
+
+def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _each(query: QuerySet[Any], column: str, ids: list[int] | None) -> Iterable[tuple[Any, ...]]:
+    """``query``'s rows, over chunks of ``ids`` (``column`` is the account column)."""
+    for chunk in _chunks(ids):
+        yield from (query if chunk is None else query.filter(**{f"{column}__in": chunk}))
+
+
+def _orders(as_of: date) -> QuerySet[Order]:
+    return Order.objects.filter(
+        status=OrderStatus.CONFIRMED, order_date__lte=as_of, account__deleted_at__isnull=True
+    )
+
+
+def _universe(as_of: date, ids: list[int] | None) -> IntArray:
+    """Live accounts with an order or shown interest (of ``ids`` when given)."""
+    found: set[int] = set()
+    sources: list[tuple[QuerySet[Any], str]] = [
+        (_orders(as_of).values_list("account_id"), "account_id"),
+        (
+            Lead.objects.filter(converted_account__deleted_at__isnull=True).values_list(
+                "converted_account_id"
+            ),
+            "converted_account_id",
+        ),
+        (
+            Deal.objects.filter(account__deleted_at__isnull=True).values_list("account_id"),
+            "account_id",
+        ),
+        (
+            Activity.accounts.through.objects.filter(
+                account__deleted_at__isnull=True, activity__deleted_at__isnull=True
+            ).values_list("account_id"),
+            "account_id",
+        ),
+    ]
+    for query, column in sources:
+        found.update(row[0] for row in _each(query.distinct(), column, ids) if row[0] is not None)
+    return np.array(sorted(found), dtype=np.int64)
+
+
+class _Columns:
+    """Scatters grouped query results onto the customers' positions."""
+
+    def __init__(self, account_ids: IntArray) -> None:
+        self.ids = account_ids
+
+    def positions(self, keys: list[int]) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+        keys_array = np.asarray(keys, dtype=np.int64)
+        where = np.searchsorted(self.ids, keys_array)
+        where = np.minimum(where, max(len(self.ids) - 1, 0))
+        known = (self.ids[where] == keys_array) if len(self.ids) else np.zeros(len(keys), bool)
+        return where, known
+
+    def fill(
+        self, rows: list[tuple[Any, ...]], width: int = 1, *, default: float = 0.0
+    ) -> list[FloatArray]:
+        """``width`` float columns from ``rows`` (``(account_id, v1, v2, …)``)."""
+        out = [np.full(len(self.ids), default, dtype=np.float64) for _ in range(width)]
+        if not rows:
+            return out
+        where, known = self.positions([row[0] for row in rows])
+        for index in range(width):
+            values = np.array(
+                [np.nan if row[index + 1] is None else float(row[index + 1]) for row in rows],
+                dtype=np.float64,
+            )
+            values = np.where(np.isnan(values), default, values)
+            out[index][where[known]] = values[known]
+        return out
+
+
+def gather(
+    *,
+    as_of: date,
+    window_months: int,
+    needs_mapping: list[dict[str, str]],
+    account_ids: Iterable[int] | None = None,
+) -> Inputs:
+    ids = None if account_ids is None else sorted({int(pk) for pk in account_ids})
+    start = months_before(as_of, window_months)
+    previous = months_before(as_of, 2 * window_months)
+    universe = _universe(as_of, ids)
+    cols = _Columns(universe)
+    n = len(universe)
+    in_window = Q(order_date__gt=start)
+    in_previous = Q(order_date__gt=previous, order_date__lte=start)
+    money: Any = DecimalField(max_digits=20, decimal_places=2)
+    orders = list(
+        _each(
+            _orders(as_of)
+            .values("account_id")
+            .annotate(
+                count=Count("pk"),
+                first=Min("order_date"),
+                last=Max("order_date"),
+                count_window=Count("pk", filter=in_window),
+                months=Count(TruncMonth("order_date"), filter=in_window, distinct=True),
+                revenue=Sum("total_base", filter=in_window),
+                revenue_previous=Sum("total_base", filter=in_previous),
+                discounts=Sum(
+                    ExpressionWrapper(F("discount_total") * F("exchange_rate"), output_field=money),
+                    filter=in_window,
+                ),
+            )
+            .values_list(
+                "account_id",
+                "count",
+                "first",
+                "last",
+                "count_window",
+                "months",
+                "revenue",
+                "revenue_previous",
+                "discounts",
+            ),
+            "account_id",
+            ids,
+        )
+    )
+    day_rows = [(row[0], (row[2] - _EPOCH).days, (row[3] - _EPOCH).days) for row in orders]
+    first_day, last_day = cols.fill(day_rows, 2, default=-1)
+    count, count_window, months, revenue, revenue_prev, discounts = cols.fill(
+        [(row[0], row[1], row[4], row[5], row[6], row[7], row[8]) for row in orders], 6
+    )
+    line_orders = Q(
+        order__status=OrderStatus.CONFIRMED,
+        order__order_date__lte=as_of,
+        order__account__deleted_at__isnull=True,
+    )
+    (product_cost,) = cols.fill(
+        list(
+            _each(
+                OrderLine.objects.filter(line_orders, order__order_date__gt=start)
+                .values("order__account_id")
+                .annotate(
+                    cost=Sum(
+                        ExpressionWrapper(F("quantity") * F("product__cost"), output_field=money)
+                    )
+                )
+                .values_list("order__account_id", "cost"),
+                "order__account_id",
+                ids,
+            )
+        )
+    )
+    (returns,) = cols.fill(
+        list(
+            _each(
+                Return.objects.filter(
+                    return_date__gt=start,
+                    return_date__lte=as_of,
+                    order__status=OrderStatus.CONFIRMED,
+                    order__account__deleted_at__isnull=True,
+                )
+                .values("order__account_id")
+                .annotate(total=Sum("total_base"))
+                .values_list("order__account_id", "total"),
+                "order__account_id",
+                ids,
+            )
+        )
+    )
+    (tickets,) = cols.fill(
+        list(
+            _each(
+                Ticket.objects.filter(created_at__date__gt=start, created_at__date__lte=as_of)
+                .exclude(account=None)
+                .values("account_id")
+                .annotate(n=Count("pk"))
+                .values_list("account_id", "n"),
+                "account_id",
+                ids,
+            )
+        )
+    )
+    links: QuerySet[Any] = Activity.accounts.through.objects.filter(
+        activity__deleted_at__isnull=True
+    )
+    visits_rows = list(
+        _each(
+            links.filter(
+                activity__kind=ActivityKind.MEETING,
+                activity__at__date__gt=start,
+                activity__at__date__lte=as_of,
+            )
+            .values("account_id")
+            .annotate(n=Count("activity_id"))
+            .values_list("account_id", "n"),
+            "account_id",
+            ids,
+        )
+    )
+    (meetings,) = cols.fill(visits_rows)
+    (service_visits,) = cols.fill(
+        list(
+            _each(
+                Visit.objects.filter(
+                    status=VisitStatus.DONE,
+                    completed_at__date__gt=start,
+                    completed_at__date__lte=as_of,
+                )
+                .values("ticket__account_id")
+                .annotate(n=Count("pk"))
+                .values_list("ticket__account_id", "n"),
+                "ticket__account_id",
+                ids,
+            )
+        )
+    )
+    (activities,) = cols.fill(
+        list(
+            _each(
+                links.values("account_id")
+                .annotate(n=Count("activity_id"))
+                .values_list("account_id", "n"),
+                "account_id",
+                ids,
+            )
+        )
+    )
+    (leads,) = cols.fill(
+        list(
+            _each(
+                Lead.objects.exclude(converted_account=None)
+                .values("converted_account_id")
+                .annotate(n=Count("pk"))
+                .values_list("converted_account_id", "n"),
+                "converted_account_id",
+                ids,
+            )
+        )
+    )
+    (deals,) = cols.fill(
+        list(
+            _each(
+                Deal.objects.values("account_id")
+                .annotate(n=Count("pk"))
+                .values_list("account_id", "n"),
+                "account_id",
+                ids,
+            )
+        )
+    )
+    category_rows = list(
+        _each(
+            OrderLine.objects.filter(line_orders)
+            .exclude(product__category="")
+            .values("order__account_id", "product__category")
+            .annotate(n=Count("pk"))
+            .values_list("order__account_id", "product__category", "n"),
+            "order__account_id",
+            ids,
+        )
+    )
+    categories = np.zeros(n, dtype=np.float64)
+    if category_rows:
+        where, known = cols.positions([row[0] for row in category_rows])
+        np.add.at(categories, where[known], 1)
+    categories_sold = Product.objects.exclude(category="").values("category").distinct().count()
+    nps = _latest_nps(cols, as_of, ids)
+    needs, sources = _needs(cols, category_rows, needs_mapping, as_of, ids)
+    return Inputs(
+        as_of=as_of,
+        window_start=start,
+        previous_start=previous,
+        account_ids=universe,
+        orders=count.astype(np.int64),
+        first_day=first_day.astype(np.int64),
+        last_day=last_day.astype(np.int64),
+        orders_window=count_window.astype(np.int64),
+        active_months=months.astype(np.int64),
+        revenue=revenue,
+        revenue_previous=revenue_prev,
+        discounts=discounts,
+        product_cost=product_cost,
+        returns=returns,
+        tickets=tickets.astype(np.int64),
+        meetings=meetings.astype(np.int64),
+        service_visits=service_visits.astype(np.int64),
+        categories=categories.astype(np.int64),
+        categories_sold=categories_sold,
+        nps=nps,
+        leads=leads.astype(np.int64),
+        deals=deals.astype(np.int64),
+        activities=activities.astype(np.int64),
+        needs=needs,
+        needs_sources=sources,
+    )
+
+
+def _latest_nps(cols: _Columns, as_of: date, ids: list[int] | None) -> FloatArray:
+    """The latest answered NPS score per customer (of the account, or of a contact
+    currently working there), NaN without one."""
+    answered = Survey.objects.filter(
+        kind="nps", score__isnull=False, answered_at__isnull=False, answered_at__date__lte=as_of
+    )
+    rows = list(
+        _each(
+            answered.exclude(account=None).values_list("account_id", "answered_at", "score"),
+            "account_id",
+            ids,
+        )
+    )
+    rows += list(
+        _each(
+            answered.filter(account=None, contact__account_links__is_current=True).values_list(
+                "contact__account_links__account_id", "answered_at", "score"
+            ),
+            "contact__account_links__account_id",
+            ids,
+        )
+    )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    latest = {row[0]: row[2] for row in rows}  # the last one per account wins
+    (nps,) = cols.fill(list(latest.items()), default=np.nan)
+    return nps
+
+
+def _needs(
+    cols: _Columns,
+    category_rows: list[tuple[Any, ...]],
+    mapping: list[dict[str, str]],
+    as_of: date,
+    ids: list[int] | None,
+) -> tuple[FloatArray, dict[int, dict[str, float]]]:
+    """Signals per need: order lines in mapped categories (1 each), mapped tags on the
+    account and survey comments containing a mapped word (each counted once per
+    tag/survey; weighted by the rules when classified)."""
+    n = len(cols.ids)
+    signals = np.zeros((3, n, len(NEEDS)), dtype=np.float64)  # category, tag, survey
+    sources: dict[int, dict[str, float]] = {}
+
+    def add(kind: int, label: str, need: str, rows: list[tuple[int, float]]) -> None:
+        if not rows:
+            return
+        where, known = cols.positions([row[0] for row in rows])
+        for position, ok, row in zip(where.tolist(), known.tolist(), rows, strict=True):
+            if ok:
+                signals[kind, position, NEEDS.index(need)] += row[1]
+                key = f"{label}\u0001{need}"
+                found = sources.setdefault(position, {})
+                found[key] = found.get(key, 0) + row[1]
+
+    by_category: dict[str, str] = {}
+    tags: dict[str, str] = {}
+    for entry in mapping:
+        match = entry["match"].casefold()
+        if entry["source"] == "category":
+            by_category.setdefault(match, entry["need"])
+        elif entry["source"] == "tag":
+            tags.setdefault(match, entry["need"])
+    for account_id, category, count in category_rows:
+        need = by_category.get(str(category).casefold())
+        if need:
+            add(0, f"category:{category}", need, [(account_id, float(count))])
+    if tags:
+        tag_links: QuerySet[Any] = Account.tags.through.objects.all()
+        tag_rows = list(
+            _each(
+                tag_links.annotate(lower=Lower("tag__name"))
+                .filter(lower__in=list(tags), account__deleted_at__isnull=True)
+                .values_list("account_id", "tag__name"),
+                "account_id",
+                ids,
+            )
+        )
+        for account_id, name in tag_rows:
+            add(1, f"tag:{name}", tags[name.casefold()], [(account_id, 1.0)])
+    answered = Survey.objects.filter(answered_at__isnull=False, answered_at__date__lte=as_of)
+    for entry in mapping:
+        if entry["source"] != "survey":
+            continue
+        rows = list(
+            _each(
+                answered.filter(comment__icontains=entry["match"])
+                .exclude(account=None)
+                .values("account_id")
+                .annotate(n=Count("pk"))
+                .values_list("account_id", "n"),
+                "account_id",
+                ids,
+            )
+        )
+        add(2, f"survey:{entry['match']}", entry["need"], [(r[0], float(r[1])) for r in rows])
+    return signals.reshape(3, n, len(NEEDS)).transpose(1, 0, 2).reshape(n, 3 * len(NEEDS)), sources

@@ -1,0 +1,162 @@
+"""Product associations over customers, in bulk (one SQL self-join): a customer
+"bought" a product when their confirmed orders dated up to the observation end hold
+more of it than their returns took back. For every ordered pair of products bought by
+at least the minimum number of customers: support, confidence and lift. Refreshed by
+the nightly (and on-demand full) recompute; see docs/churn-and-cross-sell.md."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import DecimalField, F, Sum
+from django.utils import timezone
+
+from guanxi.analytics.models import AssociationRefresh, ProductAssociation, ProductStat
+from guanxi.customers.models import Account
+from guanxi.sales.choices_orders import OrderStatus
+from guanxi.sales.models import Order, OrderLine, Return, ReturnLine
+
+BATCH = 2000
+CENT = Decimal("0.01")
+DEFAULTS: dict[str, Any] = {"min_support": 0.01, "min_pair_buyers": 2}
+
+
+@dataclass(frozen=True)
+class CrossSellConfig:
+    min_support: float
+    min_pair_buyers: int
+
+
+def cross_sell_config() -> CrossSellConfig:
+    """``ANALYTICS_CROSS_SELL`` in the Django settings (keys left out keep defaults)."""
+    values = {**DEFAULTS, **(getattr(settings, "ANALYTICS_CROSS_SELL", {}) or {})}
+    support, pairs = values["min_support"], values["min_pair_buyers"]
+    if isinstance(support, bool) or not isinstance(support, int | float) or not 0 <= support <= 1:
+        raise ImproperlyConfigured("ANALYTICS_CROSS_SELL['min_support'] must be between 0 and 1.")
+    if isinstance(pairs, bool) or not isinstance(pairs, int) or pairs < 1:
+        raise ImproperlyConfigured("ANALYTICS_CROSS_SELL['min_pair_buyers'] must be at least 1.")
+    return CrossSellConfig(float(support), pairs)
+
+
+def _bought_sql() -> str:
+    """The (customer, product) pairs bought, net of returns, as a WITH clause taking
+    (return date limit, order status, order date limit)."""
+    q = connection.ops.quote_name
+    line, order, ret = (
+        q(OrderLine._meta.db_table),
+        q(Order._meta.db_table),
+        q(Return._meta.db_table),
+    )
+    ret_line, account = q(ReturnLine._meta.db_table), q(Account._meta.db_table)
+    return (
+        f"WITH returned AS ("  # noqa: S608 (table names only; values are parameters)
+        f" SELECT rl.order_line_id AS line_id, SUM(rl.quantity) AS qty"
+        f" FROM {ret_line} rl JOIN {ret} r ON r.id = rl.return_doc_id"
+        f" WHERE r.return_date <= %s GROUP BY rl.order_line_id"
+        f"), bought AS ("
+        f" SELECT o.account_id AS account_id, l.product_id AS product_id"
+        f" FROM {line} l JOIN {order} o ON o.id = l.order_id"
+        f" JOIN {account} a ON a.id = o.account_id"
+        f" LEFT JOIN returned rt ON rt.line_id = l.id"
+        f" WHERE o.status = %s AND o.order_date <= %s AND a.deleted_at IS NULL"
+        f" GROUP BY o.account_id, l.product_id"
+        f" HAVING SUM(l.quantity - COALESCE(rt.qty, 0)) > 0"
+        f") "
+    )
+
+
+def _fetch(tail: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run ``tail`` (a SELECT over ``bought``) after the WITH clause."""
+    with connection.cursor() as cursor:
+        cursor.execute(_bought_sql() + tail, params)
+        return list(cursor.fetchall())
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    refresh: AssociationRefresh
+    rules: int
+
+
+def _average_prices(as_of: date) -> dict[int, Decimal]:
+    """Average net unit price paid per product, in the base currency."""
+    rows = (
+        OrderLine.objects.filter(order__status=OrderStatus.CONFIRMED, order__order_date__lte=as_of)
+        .order_by()
+        .values("product_id")
+        .annotate(
+            quantity=Sum("quantity"),
+            amount=Sum(
+                F("line_total") * F("order__exchange_rate"),
+                output_field=DecimalField(max_digits=30, decimal_places=10),
+            ),
+        )
+        .values_list("product_id", "quantity", "amount")
+    )
+    return {
+        pk: (Decimal(str(amount)) / Decimal(str(quantity))).quantize(CENT)
+        for pk, quantity, amount in rows
+        if quantity and amount is not None
+    }
+
+
+def refresh_associations(
+    *, as_of: date | None = None, now: datetime | None = None
+) -> RefreshResult:
+    """Recompute every association and product summary from the order history."""
+    as_of = as_of or timezone.localdate()
+    now = now or timezone.now()
+    config = cross_sell_config()
+    params = [as_of, OrderStatus.CONFIRMED, as_of]
+    customers = _fetch("SELECT COUNT(DISTINCT account_id) FROM bought", params)[0][0]
+    buyers = dict(_fetch("SELECT product_id, COUNT(*) FROM bought GROUP BY product_id", params))
+    minimum = max(config.min_pair_buyers, math.ceil(config.min_support * customers - 1e-9))
+    pairs = _fetch(
+        "SELECT x.product_id, y.product_id, COUNT(*) FROM bought x"
+        " JOIN bought y ON y.account_id = x.account_id AND y.product_id <> x.product_id"
+        " GROUP BY x.product_id, y.product_id HAVING COUNT(*) >= %s",
+        [*params, minimum],
+    )
+    prices = _average_prices(as_of)
+    rules = []
+    for antecedent, consequent, both in pairs:
+        confidence = both / buyers[antecedent]
+        rules.append(
+            ProductAssociation(
+                antecedent_id=antecedent,
+                consequent_id=consequent,
+                pair_buyers=both,
+                antecedent_buyers=buyers[antecedent],
+                consequent_buyers=buyers[consequent],
+                support=both / customers,
+                confidence=confidence,
+                lift=confidence / (buyers[consequent] / customers),
+                computed_at=now,
+            )
+        )
+    stats = [
+        ProductStat(product_id=pk, buyers=n, average_price=prices.get(pk), computed_at=now)
+        for pk, n in buyers.items()
+    ]
+    with transaction.atomic():
+        ProductAssociation.objects.all().delete()
+        ProductStat.objects.all().delete()
+        ProductAssociation.objects.bulk_create(rules, batch_size=BATCH)
+        ProductStat.objects.bulk_create(stats, batch_size=BATCH)
+        refresh = AssociationRefresh.objects.create(
+            customers=customers,
+            products=len(buyers),
+            rules=len(rules),
+            min_support=config.min_support,
+            min_pair_buyers=minimum,
+            observation_end=as_of,
+            computed_at=now,
+        )
+    return RefreshResult(refresh, len(rules))
