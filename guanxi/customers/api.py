@@ -55,6 +55,11 @@ from guanxi.customers.selectors import (
 from guanxi.customers.services import accounts as account_services
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services.bulk import bulk_change
+from guanxi.integrations.api.duplicates import (
+    CONFIRM_DESCRIPTION,
+    DuplicateWarningSchema,
+    duplicate_conflict,
+)
 from guanxi.integrations.api.pagination import keyset_page
 
 router = Router(tags=["customers"])
@@ -273,12 +278,20 @@ def get_contact(request: HttpRequest, contact_id: int) -> Any:
 
 @router.post(
     "/contacts",
-    response={201: ContactDetailSchema},
+    response={201: ContactDetailSchema, 409: DuplicateWarningSchema},
     summary="Create a contact with phones, emails, addresses and accounts",
 )
-def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
+def create_contact(
+    request: HttpRequest,
+    payload: ContactIn,
+    confirm_duplicate: bool = Query(False, description=CONFIRM_DESCRIPTION),
+) -> Any:
+    """Answers 409 with the existing contacts it looks like (score and reasons) unless
+    ``confirm_duplicate=true``."""
     require(request.user, CONTACT, "add")
     data = _resolve(_create_kwargs(payload.dict()), request.user)
+    if not confirm_duplicate and (conflict := duplicate_conflict(request.user, data)):
+        return conflict
     contact = contact_services.create_contact(actor=request.user, **data)
     return Status(201, get_contact_for(request.user, contact.pk))
 

@@ -8,14 +8,18 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from guanxi.core.access import require
+from guanxi.core.access import can, require
 from guanxi.customers.selectors import get_contact_for
-from guanxi.integrations import dedupe
+from guanxi.integrations import dedupe, dedupe_accounts
+from guanxi.integrations.api.calls import caller
+from guanxi.integrations.api_dedupe_accounts import router as accounts_router
 from guanxi.integrations.merge import merge_contacts, undo_merge
 from guanxi.integrations.models_dedupe import Merge
 
 router = Router(tags=["duplicates"])
+router.add_router("", accounts_router)
 CONTACT = "customers.contact"
+ACCOUNT = "customers.account"
 
 
 class PairSchema(Schema):
@@ -29,6 +33,9 @@ class PairSchema(Schema):
 
 class ScanSchema(Schema):
     open_pairs: int
+    open_account_pairs: int | None = Field(
+        default=None, description="Also scanned when you may change accounts"
+    )
 
 
 class MatchSchema(Schema):
@@ -69,23 +76,26 @@ def _merge_out(merge: Merge) -> dict[str, Any]:
 @router.get("/duplicates", response=list[PairSchema], summary="Possible duplicate contacts")
 def list_duplicates(request: HttpRequest, status: str = "open") -> Any:
     require(request.user, CONTACT, "view")
-    return list(dedupe.pairs_visible_to(request.user).filter(status=status)[:200])
+    return list(dedupe.pairs_visible_to(caller(request)).filter(status=status)[:200])
 
 
 @router.post("/duplicates/scan", response=ScanSchema, summary="Look for duplicate contacts now")
 def scan_duplicates(request: HttpRequest) -> Any:
     require(request.user, CONTACT, "change")
-    return {"open_pairs": dedupe.scan_contacts()}
+    result: dict[str, Any] = {"open_pairs": dedupe.scan_contacts()}
+    if can(request.user, ACCOUNT, "change"):
+        result["open_account_pairs"] = dedupe_accounts.scan_accounts()
+    return result
 
 
 @router.post(
     "/duplicates/{pair_id}/dismiss", response=PairSchema, summary="Mark a pair as two people"
 )
 def dismiss_duplicate(request: HttpRequest, pair_id: int) -> Any:
-    pair = dedupe.get_pair_for(request.user, pair_id)
+    pair = dedupe.get_pair_for(caller(request), pair_id)
     get_contact_for(request.user, pair.first_id, "change")
     get_contact_for(request.user, pair.second_id, "change")
-    return dedupe.dismiss_pair(actor=request.user, pair=pair)
+    return dedupe.dismiss_pair(actor=caller(request), pair=pair)
 
 
 @router.get(
@@ -95,7 +105,7 @@ def dismiss_duplicate(request: HttpRequest, pair_id: int) -> Any:
 )
 def duplicates_of(request: HttpRequest, email: str = "", phone: str = "", name: str = "") -> Any:
     require(request.user, CONTACT, "view")
-    found = dedupe.duplicates_of(request.user, email=email, phone=phone, name=name)
+    found = dedupe.duplicates_of(caller(request), email=email, phone=phone, name=name)
     return [
         {"contact_id": f.contact.pk, "name": str(f.contact), "score": f.score, "reasons": f.reasons}
         for f in found
@@ -107,14 +117,14 @@ def merge(request: HttpRequest, payload: MergeIn) -> Any:
     survivor = get_contact_for(request.user, payload.survivor_id, "change")
     other = get_contact_for(request.user, payload.other_id, "change")
     done = merge_contacts(
-        actor=request.user, survivor=survivor, other=other, choices=payload.choices
+        actor=caller(request), survivor=survivor, other=other, choices=payload.choices
     )
     return Status(201, _merge_out(done))
 
 
 @router.post("/merges/{merge_id}/undo", response=MergeSchema, summary="Undo a merge")
 def undo(request: HttpRequest, merge_id: int) -> Any:
-    done = dedupe.get_merge_for(request.user, merge_id)
-    undo_merge(actor=request.user, merge=done)
+    done = dedupe.get_merge_for(caller(request), merge_id)
+    undo_merge(actor=caller(request), merge=done)
     done.refresh_from_db()
     return _merge_out(done)

@@ -68,6 +68,8 @@ def _job(request: HttpRequest, import_id: int, *, change: bool = True) -> Import
     "/imports",
     response={201: ImportSchema},
     summary="Upload a CSV or XLSX file to import (the mapping is guessed)",
+    description="`target`: customers.contact, customers.account, sales.lead, sales.product "
+    "or customers.activity.",
 )
 def create_import(
     request: HttpRequest,

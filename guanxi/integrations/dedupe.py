@@ -7,11 +7,11 @@ compared and the cost grows about linearly with the number of contacts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -19,6 +19,7 @@ from guanxi.core.models import User
 from guanxi.customers.models import AccountContact, Contact
 from guanxi.customers.selectors import contacts_visible_to
 from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
+from guanxi.integrations.pair_store import store_pairs
 from guanxi.lib import names
 from guanxi.lib.matching import (
     DEFAULT_RULES,
@@ -132,46 +133,27 @@ def duplicates_of(
     return find_duplicates_for(user, {"email": email, "phone": phone, "name": name})
 
 
-def _scan_pairs(
-    contacts: list[Contact], rules: MatchRules
-) -> Iterable[tuple[Contact, Contact, float, list[str]]]:
+def scan_contacts(
+    *, rules: MatchRules = DEFAULT_RULES, changed_since: datetime | None = None
+) -> int:
+    """Score every blocked pair of live contacts and store those above the threshold;
+    dismissed and merged pairs keep their status. With ``changed_since`` only pairs with
+    a contact changed since then are scored and refreshed (the nightly scan). Returns
+    the number of open pairs. Safe to run twice."""
+    contacts = list(_with_details(Contact.objects.all()))
     records = [record_of(contact) for contact in contacts]
+    touched: set[int] | None = None
+    if changed_since is not None:
+        touched = {c.pk for c in contacts if c.updated_at >= changed_since}
+    found = {}
     for i, j in candidate_pairs(records, rules):
+        first, second = sorted((contacts[i].pk, contacts[j].pk))
+        if touched is not None and not ({first, second} & touched):
+            continue
         result = score_pair(records[i], records[j], rules)
         if result.score >= rules.threshold:
-            yield contacts[i], contacts[j], result.score, result.reasons
-
-
-def scan_contacts(*, rules: MatchRules = DEFAULT_RULES) -> int:
-    """Score every blocked pair of live contacts and store those above the threshold;
-    dismissed and merged pairs keep their status. Returns the number of open pairs.
-    Safe to run twice."""
-    contacts = list(_with_details(Contact.objects.all()))
-    found = {}
-    for a, b, score, reasons in _scan_pairs(contacts, rules):
-        first, second = (a, b) if a.pk < b.pk else (b, a)
-        found[(first.pk, second.pk)] = (score, reasons)
-    with transaction.atomic():
-        existing = {
-            (pair.first_id, pair.second_id): pair
-            for pair in DuplicatePair.objects.select_for_update()
-        }
-        for key, (score, reasons) in found.items():
-            pair = existing.get(key)
-            if pair is None:
-                DuplicatePair.objects.create(
-                    first_id=key[0], second_id=key[1], score=score, reasons=reasons
-                )
-            elif pair.status == PairStatus.OPEN:
-                pair.score, pair.reasons = score, reasons
-                pair.save(update_fields=["score", "reasons"])
-        stale = [
-            pair.pk
-            for key, pair in existing.items()
-            if key not in found and pair.status == PairStatus.OPEN
-        ]
-        DuplicatePair.objects.filter(pk__in=stale).delete()
-    return DuplicatePair.objects.filter(status=PairStatus.OPEN).count()
+            found[(first, second)] = (result.score, result.reasons)
+    return store_pairs(DuplicatePair, found, touched)
 
 
 def pairs_visible_to(user: User) -> QuerySet[DuplicatePair]:

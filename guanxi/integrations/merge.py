@@ -10,6 +10,7 @@ relationship between the two) is deleted and kept, whole, in the ``Merge`` snaps
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.apps import apps
@@ -28,6 +29,7 @@ from guanxi.core.services.search import index_record
 from guanxi.core.services.trash import restore_record, trash_record
 from guanxi.customers.models import Contact
 from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
+from guanxi.integrations.models_pairs import MergeBase, PairBase
 
 # Field groups a user chooses between; the name group carries its derived columns.
 MERGE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -102,7 +104,7 @@ def related_counts(contact: Contact) -> dict[str, int]:
 
 
 def _move_rows(
-    rel: models.ForeignObjectRel, *, survivor: Contact, other: Contact, moved: list, dropped: list
+    rel: models.ForeignObjectRel, *, survivor: Model, other: Model, moved: list, dropped: list
 ) -> None:
     model, name = _related(rel), rel.field.name
     attname = rel.field.attname
@@ -137,6 +139,118 @@ def _move_rows(
         moved.append([model._meta.label_lower, attname, row.pk, {}])
 
 
+FieldOf = Callable[[str], "models.Field[Any, Any]"]
+
+
+def validate_choices(choices: dict[str, str], groups: dict[str, tuple[str, ...]]) -> None:
+    if set(choices) - set(groups) or set(choices.values()) - {"survivor", "other"}:
+        raise ValidationError({"choices": _("Unknown field or choice.")})
+
+
+def copy_chosen(
+    survivor: Model,
+    other: Model,
+    choices: dict[str, str],
+    groups: dict[str, tuple[str, ...]],
+    field: FieldOf,
+) -> None:
+    """Copy onto ``survivor`` the field groups chosen from ``other``."""
+    for group, side in choices.items():
+        if side == "other":
+            for field_name in groups[group]:
+                attname = field(field_name).attname
+                setattr(survivor, attname, getattr(other, attname))
+
+
+def move_related(
+    model: type[Model], *, survivor: Model, other: Model, skip: tuple[type[Model], ...]
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Move every row pointing at ``other`` to ``survivor``; (moved, dropped)."""
+    moved: list[list[Any]] = []
+    dropped: list[list[Any]] = []
+    for rel in contact_relations(model):
+        if _related(rel) in skip:
+            continue  # bookkeeping about the two records, not their data
+        _move_rows(rel, survivor=survivor, other=other, moved=moved, dropped=dropped)
+    return moved, dropped
+
+
+def set_pairs(
+    pair_model: type[PairBase], other: Model, *, old: str, new: str, by: User | None
+) -> None:
+    pair_model._default_manager.filter(
+        models.Q(first=other) | models.Q(second=other), status=old
+    ).update(status=new, resolved_by=by)
+
+
+def audit_merge(
+    *,
+    actor: User,
+    survivor: Model,
+    other: Model,
+    merge: MergeBase,
+    moved: list[list[Any]],
+    dropped: list[list[Any]],
+    fields: dict[str, Any],
+) -> None:
+    record_audit(
+        actor=actor,
+        event=AuditEvent.CHANGE,
+        obj=survivor,
+        changes={
+            "merged": [None, {"merge": merge.pk, "other": other.pk, "other_name": str(other)}],
+            "moved": [None, _moved_summary(moved)],
+            "dropped": [None, [[label, values.get("id")] for label, values in dropped]],
+            "fields": [fields, None],
+        },
+    )
+    transaction.on_commit(lambda: index_record(survivor))
+
+
+def restore_other(*, actor: User, snapshot: dict[str, Any], missing: str) -> Model:
+    """Take the merged record out of the trash and put back what moved or was dropped."""
+    item = TrashItem.objects.filter(pk=snapshot["trash_item"]).first()
+    if item is None:
+        raise ValidationError({"merge": missing})
+    other = restore_record(actor=actor, item=item)
+    for label, attname, pk, extra in snapshot["moved"]:
+        target = str(other.pk) if label == "core.attachment" else other.pk
+        _rows(_model(label), pk=pk).update(**{attname: target, **extra})
+    for label, values in snapshot["dropped"]:
+        _model(label)._base_manager.create(**values)
+    return other
+
+
+def finish_undo(
+    *,
+    actor: User,
+    merge: MergeBase,
+    survivor: Model,
+    other: Model,
+    fields: list[str],
+    field: FieldOf,
+    pair_model: type[PairBase],
+) -> None:
+    """Survivor fields back as before, the merge marked undone, pairs reopened, audit."""
+    before = merge.snapshot["survivor_before"]
+    for field_name in fields:
+        attname = field(field_name).attname
+        setattr(survivor, attname, field(field_name).to_python(before[attname]))
+    survivor.save()
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor
+    merge.save(update_fields=["undone_at", "undone_by"])
+    set_pairs(pair_model, other, old=PairStatus.MERGED, new=PairStatus.OPEN, by=None)
+    record_audit(
+        actor=actor,
+        event=AuditEvent.CHANGE,
+        obj=survivor,
+        changes={"merge_undone": [merge.pk, None], "other": [None, other.pk]},
+    )
+    transaction.on_commit(lambda: index_record(survivor))
+    transaction.on_commit(lambda: index_record(other))
+
+
 def _check(actor: User, *contacts: Contact) -> None:
     for contact in contacts:
         if not is_permitted(actor, contact, "change"):
@@ -155,25 +269,16 @@ def merge_contacts(
     survivor = Contact.objects.select_for_update().get(pk=survivor.pk)
     other = Contact.objects.select_for_update().get(pk=other.pk)
     choices = choices or {}
-    unknown = set(choices) - set(MERGE_FIELDS)
-    if unknown or set(choices.values()) - {"survivor", "other"}:
-        raise ValidationError({"choices": _("Unknown field or choice.")})
+    validate_choices(choices, MERGE_FIELDS)
 
     before = _plain(_values(survivor))
-    for group, side in choices.items():
-        if side == "other":
-            for field_name in MERGE_FIELDS[group]:
-                attname = _field(field_name).attname
-                setattr(survivor, attname, getattr(other, attname))
+    copy_chosen(survivor, other, choices, MERGE_FIELDS, _field)
     survivor.custom_fields = {**(other.custom_fields or {}), **(survivor.custom_fields or {})}
     survivor.save()
 
-    moved: list[list[Any]] = []
-    dropped: list[list[Any]] = []
-    for rel in contact_relations():
-        if _related(rel) in (DuplicatePair, Merge):
-            continue  # bookkeeping about the two contacts, not their data
-        _move_rows(rel, survivor=survivor, other=other, moved=moved, dropped=dropped)
+    moved, dropped = move_related(
+        Contact, survivor=survivor, other=other, skip=(DuplicatePair, Merge)
+    )
     attachments = list(
         Attachment.all_objects.filter(object_type="customers.contact", object_id=str(other.pk))
     )
@@ -197,21 +302,16 @@ def merge_contacts(
             "trash_item": trash_item.pk,
         },
     )
-    DuplicatePair.objects.filter(
-        models.Q(first=other) | models.Q(second=other), status=PairStatus.OPEN
-    ).update(status=PairStatus.MERGED, resolved_by=actor)
-    record_audit(
+    set_pairs(DuplicatePair, other, old=PairStatus.OPEN, new=PairStatus.MERGED, by=actor)
+    audit_merge(
         actor=actor,
-        event=AuditEvent.CHANGE,
-        obj=survivor,
-        changes={
-            "merged": [None, {"merge": merge.pk, "other": other.pk, "other_name": str(other)}],
-            "moved": [None, _moved_summary(moved)],
-            "dropped": [None, [[label, values.get("id")] for label, values in dropped]],
-            "fields": [{k: before.get(k) for k in _SNAPSHOT_FIELDS}, None],
-        },
+        survivor=survivor,
+        other=other,
+        merge=merge,
+        moved=moved,
+        dropped=dropped,
+        fields={k: before.get(k) for k in _SNAPSHOT_FIELDS},
     )
-    transaction.on_commit(lambda: index_record(survivor))
     return merge
 
 
@@ -233,35 +333,18 @@ def undo_merge(*, actor: User, merge: Merge) -> Contact:
         raise ValidationError({"merge": _("This merge was already undone.")})
     survivor = Contact.all_objects.select_for_update().get(pk=merge.survivor_id)
     _check(actor, survivor)
-    snapshot = merge.snapshot
-    item = TrashItem.objects.filter(pk=snapshot["trash_item"]).first()
-    if item is None:
-        raise ValidationError({"merge": _("The merged contact is no longer in the trash.")})
-    other = restore_record(actor=actor, item=item)
-    for label, attname, pk, extra in snapshot["moved"]:
-        model = _model(label)
-        target = str(other.pk) if label == "core.attachment" else other.pk
-        _rows(model, pk=pk).update(**{attname: target, **extra})
-    for label, values in snapshot["dropped"]:
-        model = _model(label)
-        model._base_manager.create(**values)
-    before = snapshot["survivor_before"]
-    for field_name in _SNAPSHOT_FIELDS:
-        attname = _field(field_name).attname
-        setattr(survivor, attname, _field(field_name).to_python(before[attname]))
-    survivor.save()
-    merge.undone_at = timezone.now()
-    merge.undone_by = actor
-    merge.save(update_fields=["undone_at", "undone_by"])
-    DuplicatePair.objects.filter(
-        models.Q(first=other) | models.Q(second=other), status=PairStatus.MERGED
-    ).update(status=PairStatus.OPEN, resolved_by=None)
-    record_audit(
+    other = restore_other(
         actor=actor,
-        event=AuditEvent.CHANGE,
-        obj=survivor,
-        changes={"merge_undone": [merge.pk, None], "other": [None, other.pk]},
+        snapshot=merge.snapshot,
+        missing=_("The merged contact is no longer in the trash."),
     )
-    transaction.on_commit(lambda: index_record(survivor))
-    transaction.on_commit(lambda: index_record(other))
+    finish_undo(
+        actor=actor,
+        merge=merge,
+        survivor=survivor,
+        other=other,
+        fields=_SNAPSHOT_FIELDS,
+        field=_field,
+        pair_model=DuplicatePair,
+    )
     return cast(Contact, other)

@@ -87,6 +87,11 @@ from guanxi.integrations.imports.models import (  # noqa: E402,F401  (the import
     ImportRowError,
     ImportTemplate,
 )
+from guanxi.integrations.models_account_dedupe import (  # noqa: E402,F401  (accounts)
+    AccountMerge,
+    AccountPair,
+    ScanMark,
+)
 from guanxi.integrations.models_dedupe import (  # noqa: E402,F401  (duplicates and merges)
     DuplicatePair,
     Merge,

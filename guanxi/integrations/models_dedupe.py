@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.integrations.models_pairs import MergeBase, PairBase, PairStatus
 
-class PairStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MERGED = "merged", _("Merged")
-    DISMISSED = "dismissed", _("Not a duplicate")
+__all__ = ["DuplicatePair", "Merge", "PairStatus"]
 
 
-class DuplicatePair(models.Model):
+class DuplicatePair(PairBase):
     """Two contacts that may be one person; ``first`` always has the smaller id."""
 
     first = models.ForeignKey(
@@ -22,20 +18,6 @@ class DuplicatePair(models.Model):
     )
     second = models.ForeignKey(
         "customers.Contact", on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
-    )
-    score = models.FloatField(_("score"))
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.OPEN
-    )
-    found_at = models.DateTimeField(_("found"), default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("resolved by"),
     )
 
     class Meta:
@@ -49,33 +31,18 @@ class DuplicatePair(models.Model):
         verbose_name = _("possible duplicate")
         verbose_name_plural = _("possible duplicates")
 
-    def __str__(self) -> str:
-        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
 
-
-class Merge(models.Model):
+class Merge(MergeBase):
     """One merge of ``other`` into ``survivor``, with everything needed to undo it."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     survivor = models.ForeignKey(
         "customers.Contact", on_delete=models.CASCADE, related_name="+", verbose_name=_("kept")
     )
     other = models.ForeignKey(
         "customers.Contact", on_delete=models.CASCADE, related_name="+", verbose_name=_("merged")
     )
-    snapshot = models.JSONField(default=dict)
-    created_at = models.DateTimeField(_("merged"), default=timezone.now)
-    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("merge")
         verbose_name_plural = _("merges")
-
-    def __str__(self) -> str:
-        return f"{self.other_id} -> {self.survivor_id}"

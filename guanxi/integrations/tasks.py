@@ -1,10 +1,11 @@
-"""Background exports (thin: they call services)."""
+"""Background exports and the nightly duplicate scan (thin: they call services)."""
 
 from datetime import timedelta
 
 from django_tasks import task
 
 from guanxi.core.scheduling import register_periodic
+from guanxi.integrations.dedupe_schedule import scheduled_scan
 from guanxi.integrations.models import ExportJob
 from guanxi.integrations.services import notify_ready, purge_old_exports, run_export
 
@@ -23,3 +24,12 @@ def purge_exports() -> int:
 
 
 register_periodic(purge_exports, every=timedelta(days=1))
+
+
+@task()
+def scan_for_duplicates() -> dict[str, int]:
+    """Refresh the suggested duplicate contacts and accounts (changed since last night)."""
+    return scheduled_scan()
+
+
+register_periodic(scan_for_duplicates, every=timedelta(days=1))

@@ -1,52 +1,70 @@
-"""Pages for duplicate contacts: the list of possible pairs, the merge screen and the
-merge result with undo. Each view calls one service from dedupe.py or merge.py."""
+"""Pages for duplicate contacts (and the account pairs beside them): the list of possible
+pairs, the merge screen and the merge result with undo. Each view calls one service from
+dedupe.py or merge.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.core.access import require
+from guanxi.core.access import can, require
 from guanxi.core.views.errors import flash_errors
 from guanxi.customers.models import Contact
 from guanxi.customers.selectors import get_contact_for
-from guanxi.integrations import dedupe
+from guanxi.integrations import dedupe, dedupe_accounts
+from guanxi.integrations.api.calls import caller
 from guanxi.integrations.merge import MERGE_FIELDS, merge_contacts, related_counts, undo_merge
 
 CONTACT = "customers.contact"
+ACCOUNT = "customers.account"
 
 
 @login_required
 def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicate contacts and, beside them, accounts."""
     require(request.user, CONTACT, "view")
-    pairs = dedupe.pairs_visible_to(request.user).filter(status="open")[:200]
-    return render(request, "integrations/duplicates.html", {"pairs": pairs})
+    pairs = dedupe.pairs_visible_to(caller(request)).filter(status="open")[:200]
+    account_pairs = (
+        dedupe_accounts.pairs_visible_to(caller(request)).filter(status="open")[:200]
+        if can(request.user, ACCOUNT, "view")
+        else None
+    )
+    context = {"pairs": pairs, "account_pairs": account_pairs}
+    return render(request, "integrations/duplicates.html", context)
 
 
 @login_required
 @require_POST
 def duplicate_scan(request: HttpRequest) -> HttpResponse:
+    """Scan contacts, and accounts too when the user may change them."""
     require(request.user, CONTACT, "change")
     found = dedupe.scan_contacts()
     messages.success(request, _("Scan finished: %(count)s possible duplicates.") % {"count": found})
+    if can(request.user, ACCOUNT, "change"):
+        accounts = dedupe_accounts.scan_accounts()
+        messages.success(
+            request, _("Possible duplicate accounts: %(count)s.") % {"count": accounts}
+        )
     return redirect("integrations:duplicate_list")
 
 
 @login_required
 @require_POST
 def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = dedupe.get_pair_for(request.user, pk)
+    pair = dedupe.get_pair_for(caller(request), pk)
     get_contact_for(request.user, pair.first_id, "change")
     get_contact_for(request.user, pair.second_id, "change")
-    dedupe.dismiss_pair(actor=request.user, pair=pair)
+    dedupe.dismiss_pair(actor=caller(request), pair=pair)
     messages.success(request, _("Marked as two different people."))
     return redirect("integrations:duplicate_list")
 
@@ -61,10 +79,55 @@ def _shown(contact: Contact, group: str) -> str:
 
 def _rows(survivor: Contact, other: Contact) -> list[dict[str, Any]]:
     rows = []
-    for group in MERGE_FIELDS:
+    for group, fields in MERGE_FIELDS.items():
         mine, theirs = _shown(survivor, group), _shown(other, group)
-        rows.append({"field": group, "survivor": mine, "other": theirs, "differs": mine != theirs})
+        field = Contact._meta.get_field(fields[2] if group == "name" else fields[0])
+        label = cast("models.Field[Any, Any]", field).verbose_name
+        rows.append(
+            {
+                "field": group,
+                "label": label,
+                "survivor": mine,
+                "other": theirs,
+                "differs": mine != theirs,
+            }
+        )
     return rows
+
+
+def posted_choices(request: HttpRequest, groups: Iterable[str]) -> dict[str, str]:
+    """The side ("survivor" or "other") chosen on the merge form for each field group."""
+    return {
+        group: request.POST[f"choice_{group}"]
+        for group in groups
+        if request.POST.get(f"choice_{group}") in ("survivor", "other")
+    }
+
+
+def plural_name(model: type[models.Model], field_name: str) -> str:
+    """The model's plural name; for a many-to-many table, the other side's."""
+    name = str(model._meta.verbose_name_plural)
+    if model._meta.auto_created:  # a many-to-many table: name the other side
+        other_side = [
+            cast(type[models.Model], f.related_model)
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.name != field_name
+        ]
+        name = str(other_side[0]._meta.verbose_name_plural) if other_side else name
+    return name
+
+
+def undo_and_redirect(
+    request: HttpRequest, undo: Callable[[], object], success: str, result: str, pk: int
+) -> HttpResponse:
+    """Run ``undo``; flash its errors or ``success``, then back to the result page."""
+    try:
+        undo()
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(result, pk=pk)
 
 
 def _counts(contact: Contact) -> list[tuple[str, int]]:
@@ -77,14 +140,7 @@ def _counts(contact: Contact) -> list[tuple[str, int]]:
         except LookupError:
             shown.append((label, count))
             continue
-        name = str(model._meta.verbose_name_plural)
-        if model._meta.auto_created:  # a many-to-many table: name the other side
-            other_side = [
-                f.related_model
-                for f in model._meta.concrete_fields
-                if f.is_relation and f.name != field_name
-            ]
-            name = str(other_side[0]._meta.verbose_name_plural) if other_side else name
+        name = plural_name(model, field_name)
         shown.append(
             (name if field_name in ("contact", "object_id") else f"{name} ({field_name})", count)
         )
@@ -96,14 +152,10 @@ def merge_form(request: HttpRequest, survivor_pk: int, other_pk: int) -> HttpRes
     survivor = get_contact_for(request.user, survivor_pk, "change")
     other = get_contact_for(request.user, other_pk, "change")
     if request.method == "POST":
-        choices = {
-            group: request.POST[f"choice_{group}"]
-            for group in MERGE_FIELDS
-            if request.POST.get(f"choice_{group}") in ("survivor", "other")
-        }
+        choices = posted_choices(request, MERGE_FIELDS)
         try:
             done = merge_contacts(
-                actor=request.user, survivor=survivor, other=other, choices=choices
+                actor=caller(request), survivor=survivor, other=other, choices=choices
             )
         except (ValidationError, PermissionDenied) as error:
             if isinstance(error, PermissionDenied):
@@ -126,18 +178,18 @@ def merge_form(request: HttpRequest, survivor_pk: int, other_pk: int) -> HttpRes
 
 @login_required
 def merge_result(request: HttpRequest, pk: int) -> HttpResponse:
-    done = dedupe.get_merge_for(request.user, pk)
+    done = dedupe.get_merge_for(caller(request), pk)
     return render(request, "integrations/merge_result.html", {"merge": done})
 
 
 @login_required
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    done = dedupe.get_merge_for(request.user, pk)
-    try:
-        undo_merge(actor=request.user, merge=done)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("The merge was undone; both contacts are back."))
-    return redirect("integrations:merge_result", pk=done.pk)
+    done = dedupe.get_merge_for(caller(request), pk)
+    return undo_and_redirect(
+        request,
+        lambda: undo_merge(actor=caller(request), merge=done),
+        _("The merge was undone; both contacts are back."),
+        "integrations:merge_result",
+        done.pk,
+    )

@@ -66,7 +66,11 @@ FIELDS: dict[str, list[ImportField]] = {
 
 def fields_for(target: str) -> list[ImportField]:
     """The built-in fields of the target plus its active custom fields."""
+    from guanxi.integrations.imports.fields_more import MORE_FIELDS  # it builds on this module
+
     custom = [ImportField(f"{CUSTOM_PREFIX}{d.key}", d.label) for d in definitions(target)]
+    if target in MORE_FIELDS:
+        return MORE_FIELDS[target] + (custom if target != "sales.product" else [])
     return FIELDS[target] + custom
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from guanxi.integrations.imports.fields import ACCOUNTS, CONTACTS, fields_for
+from guanxi.integrations.imports.fields_more import ACTIVITIES, LEADS, PRODUCTS
 
 # Normalised header → field, per target. Headers are lower-cased, with spaces, dashes,
 # underscores, colons and brackets removed, so "E-mail", "e_mail" and "邮箱：" match.
@@ -134,6 +135,120 @@ GUESSES: dict[str, dict[str, str]] = {
         "web": "website",
     },
 }
+PERSON = {
+    "姓名": "full_name",
+    "名字": "full_name",
+    "联系人": "full_name",
+    "name": "full_name",
+    "fullname": "full_name",
+    "姓": "family_name",
+    "lastname": "family_name",
+    "familyname": "family_name",
+    "surname": "family_name",
+    "名": "given_name",
+    "firstname": "given_name",
+    "givenname": "given_name",
+}
+GUESSES[LEADS] = {
+    **{k: v for k, v in SHARED.items() if v in ("external_id", "province", "city", "tags")},
+    **{k: v for k, v in SHARED.items() if v in ("owner_email", "description")},
+    **PERSON,
+    **{k: v for k, v in GUESSES[CONTACTS].items() if v in ("title", "email", "company")},
+    **{k: "phone" for k, v in GUESSES[CONTACTS].items() if v in ("mobile", "phone")},
+    "行业": "industry",
+    "industry": "industry",
+    "规模": "size",
+    "公司规模": "size",
+    "size": "size",
+    "companysize": "size",
+    "来源": "source",
+    "线索来源": "source",
+    "source": "source",
+    "leadsource": "source",
+}
+GUESSES[PRODUCTS] = {
+    "id": "external_id",
+    "编号": "external_id",
+    "externalid": "external_id",
+    "sku": "sku",
+    "货号": "sku",
+    "产品编号": "sku",
+    "产品编码": "sku",
+    "物料编码": "sku",
+    "code": "sku",
+    "productcode": "sku",
+    "名称": "name",
+    "产品名称": "name",
+    "品名": "name",
+    "name": "name",
+    "productname": "name",
+    "类别": "category",
+    "分类": "category",
+    "产品类别": "category",
+    "category": "category",
+    "单位": "unit",
+    "unit": "unit",
+    "成本": "cost",
+    "成本价": "cost",
+    "cost": "cost",
+    "保修期": "warranty_months",
+    "保修月数": "warranty_months",
+    "warranty": "warranty_months",
+    "warrantymonths": "warranty_months",
+    "序列号管理": "is_serialised",
+    "serialised": "is_serialised",
+    "serialized": "is_serialised",
+}
+GUESSES[ACTIVITIES] = {
+    "id": "external_id",
+    "编号": "external_id",
+    "externalid": "external_id",
+    "类型": "kind",
+    "活动类型": "kind",
+    "type": "kind",
+    "kind": "kind",
+    "主题": "subject",
+    "标题": "subject",
+    "subject": "subject",
+    "内容": "body",
+    "备注": "body",
+    "notes": "body",
+    "body": "body",
+    "description": "body",
+    "时间": "at",
+    "日期": "at",
+    "date": "at",
+    "when": "at",
+    "datetime": "at",
+    "方向": "direction",
+    "direction": "direction",
+    "地点": "location",
+    "location": "location",
+    "联系人邮箱": "contact_email",
+    "邮箱": "contact_email",
+    "email": "contact_email",
+    "contactemail": "contact_email",
+    "联系人": "contact_name",
+    "姓名": "contact_name",
+    "contact": "contact_name",
+    "contactname": "contact_name",
+    "公司": "account_name",
+    "客户": "account_name",
+    "客户名称": "account_name",
+    "account": "account_name",
+    "company": "account_name",
+    "负责人": "owner_email",
+    "owner": "owner_email",
+    "owneremail": "owner_email",
+}
+# At least one of these must be mapped.
+NEEDED = {
+    CONTACTS: {"full_name", "family_name"},
+    ACCOUNTS: {"name"},
+    LEADS: {"full_name", "family_name"},
+    PRODUCTS: {"sku"},
+    ACTIVITIES: {"subject"},
+}
 NOISE = re.compile(r"[\s\-_:：()（）*]+")
 
 
@@ -175,7 +290,10 @@ def clean_mapping(target: str, headers: list[str], mapping: dict[str, str]) -> d
                 {"mapping": _("Two columns are mapped to the same field “%(f)s”.") % {"f": key}}
             )
         cleaned[header] = key
-    needed = {"name"} if target == ACCOUNTS else {"full_name", "family_name"}
-    if not needed & set(cleaned.values()):
+    if not NEEDED[target] & set(cleaned.values()):
+        if target == PRODUCTS:
+            raise ValidationError({"mapping": _("Map a column to the SKU.")})
+        if target == ACTIVITIES:
+            raise ValidationError({"mapping": _("Map a column to the subject.")})
         raise ValidationError({"mapping": _("Map a column to the name.")})
     return cleaned

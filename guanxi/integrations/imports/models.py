@@ -1,5 +1,6 @@
-"""Imports: the uploaded file, its column mapping, the rows that failed and the records
-each import created (so it can be rolled back)."""
+"""Imports (contacts, accounts, leads, products, activities): the uploaded file, its
+column mapping, the rows that failed and the records each import created (so it can be
+rolled back)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 class ImportTarget(models.TextChoices):
     CONTACTS = "customers.contact", _("Contacts")
     ACCOUNTS = "customers.account", _("Accounts")
+    LEADS = "sales.lead", _("Leads")
+    PRODUCTS = "sales.product", _("Products")
+    ACTIVITIES = "customers.activity", _("Activities")
 
 
 class ImportStatus(models.TextChoices):

@@ -1,6 +1,6 @@
-"""Import a CSV or Excel file of contacts or accounts: upload, map, check (dry run),
-import in the background in all-or-nothing batches that resume after a crash, and
-roll back by moving what the import created to the trash."""
+"""Import a CSV or Excel file of contacts, accounts, leads, products or activities:
+upload, map, check (dry run), import in the background in all-or-nothing batches that
+resume after a crash, and roll back by moving what the import created to the trash."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from guanxi.core.services.audit import record_audit
 from guanxi.core.services.tags import tags_from_names
 from guanxi.core.services.trash import trash_record
 from guanxi.integrations.imports.fields import CONTACTS
+from guanxi.integrations.imports.fields_more import LEADS, MORE_FIELDS, PRODUCTS
 from guanxi.integrations.imports.mapping import clean_mapping, guess_mapping
 from guanxi.integrations.imports.models import (
     ImportJob,
@@ -31,6 +32,8 @@ from guanxi.integrations.imports.models import (
 )
 from guanxi.integrations.imports.reading import Table, read_table
 from guanxi.integrations.imports.rows import RowResult, import_row, import_tag_name
+from guanxi.integrations.imports.rows_more import import_more_row
+from guanxi.sales.services.products import retire_product
 
 DRY_RUN_KEPT_ERRORS = 10_000
 
@@ -61,7 +64,7 @@ def start_import(*, actor: User, target: str, file: Any, filename: str) -> Impor
     """Store an uploaded file as a new import with a guessed mapping; the file is read
     once here so a malformed one is refused at once."""
     if target not in ImportTarget.values:
-        raise ValidationError({"target": _("Choose contacts or accounts.")})
+        raise ValidationError({"target": _("Choose what kind of records the file holds.")})
     _require(actor, target)
     content = _content_of(file)
     if len(content) > settings.UPLOAD_MAX_BYTES:
@@ -143,7 +146,7 @@ def _error_rows(
 ) -> list[ImportRowError]:
     columns = {key: header for header, key in job.mapping.items()}
     by_header = dict(zip(table.headers, values, strict=True))
-    if job.target == CONTACTS:
+    if job.target in (CONTACTS, LEADS):
         columns.setdefault("family_name", columns.get("full_name", ""))
     return [
         ImportRowError(
@@ -161,7 +164,10 @@ def _error_rows(
 def _import_one(actor: User, job: ImportJob, line: int, cells: dict[str, str]) -> RowResult:
     """One row in its own savepoint: a failed row leaves nothing behind."""
     savepoint = transaction.savepoint()
-    result = import_row(actor, job, line, cells)
+    if job.target in MORE_FIELDS:
+        result = import_more_row(actor, job, line, cells)
+    else:
+        result = import_row(actor, job, line, cells)
     if result.outcome == "error":
         transaction.savepoint_rollback(savepoint)
     else:
@@ -288,7 +294,8 @@ def run_import(job_id: int) -> bool:
 @transaction.atomic
 def rollback_import(*, actor: User, job: ImportJob) -> int:
     """Move every record the import created to the trash (contacts before the accounts
-    created for them); records it only updated stay as they are. Returns the count."""
+    created for them; products are retired instead); records it only updated stay as
+    they are. Returns the count."""
     _require_owner(actor, job)
     if job.status not in (ImportStatus.DONE, ImportStatus.FAILED):
         raise ValidationError({"status": _("Only a finished or failed import can be rolled back.")})
@@ -298,6 +305,11 @@ def rollback_import(*, actor: User, job: ImportJob) -> int:
         model = record.content_type.model_class()
         obj = model.objects.filter(pk=record.object_id).first() if model else None
         if obj is None:  # already in the trash or gone
+            continue
+        if job.target == PRODUCTS:  # products are retired, never deleted
+            if obj.is_active:
+                retire_product(actor=actor, product=obj)
+                trashed += 1
             continue
         trash_record(actor=actor, obj=obj)
         trashed += 1

@@ -151,6 +151,6 @@ def test_api_scan_and_dismiss(client, admin):
     pairs = client.get("/api/v1/duplicates", headers=headers).json()
     dismissed = client.post(f"/api/v1/duplicates/{pairs[0]['id']}/dismiss", headers=headers)
 
-    assert scanned == {"open_pairs": 1}
+    assert scanned == {"open_pairs": 1, "open_account_pairs": 0}
     assert dismissed.json()["status"] == "dismissed"
     assert client.get("/api/v1/duplicates", headers=headers).json() == []

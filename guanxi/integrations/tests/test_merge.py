@@ -62,7 +62,24 @@ MAKERS = {
     "customers.relationship.to_contact": lambda admin, c, s: add_relationship(
         actor=admin, source=s, target=c, kind="friend"
     ),
+    "service.servicecontract.contact": lambda admin, c, _s: _contract(admin, c),
+    "service.survey.contact": lambda admin, c, _s: _survey(c),
 }
+
+
+def _contract(admin, contact):
+    from guanxi.testing.routing import make_contract
+
+    account = contact.account_links.first().account
+    return make_contract(actor=admin, account=account, contact=contact)
+
+
+def _survey(contact):
+    from guanxi.testing.surveys import make_survey
+
+    return make_survey(contact=contact)
+
+
 SKIPPED = {"integrations.duplicatepair.first", "integrations.duplicatepair.second",
            "integrations.merge.survivor", "integrations.merge.other"}  # fmt: skip
 
