@@ -1,5 +1,6 @@
-"""The customer dashboard's panels (``/dashboards/customers/``). Other analytics parts
-add their panels to ``PANELS`` before ``register()`` runs."""
+"""The customer dashboard (``/dashboards/customers/``): segment mix and retention by
+cohort here, value mix, lifecycle moves, key accounts and customers at risk from
+``dashboard_panels``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.analytics.dashboard_panels import (
+    at_risk_panel,
+    key_accounts_panel,
+    lifecycle_moves_panel,
+    value_mix_panel,
+)
 from guanxi.analytics.object_types import CUSTOMER_SCORE
 from guanxi.analytics.selectors_dashboard import cohort_retention, segment_mix
 from guanxi.core.dashboards import Dashboard, Filters, Panel, Table, register_dashboard
@@ -54,6 +61,13 @@ def cohorts_panel(user: Any, filters: Filters) -> Table:
 
 PANELS: list[Panel] = [
     Panel(
+        key="value",
+        title=gettext_lazy("Value mix"),
+        build=value_mix_panel,
+        description=gettext_lazy("Value classes as of the latest classification."),
+        uses=("team", "region"),
+    ),
+    Panel(
         key="segments",
         title=gettext_lazy("Customers by segment"),
         build=segments_panel,
@@ -68,6 +82,28 @@ PANELS: list[Panel] = [
             "Customers grouped by the month of their first order; each cell is the share "
             "of the group that ordered in that month after it (month 0: the first month)."
         ),
+    ),
+    Panel(
+        key="lifecycle",
+        title=gettext_lazy("Moves between lifecycle stages"),
+        build=lifecycle_moves_panel,
+        description=gettext_lazy("Customers who changed stage in the period, most common first."),
+    ),
+    Panel(
+        key="key_accounts",
+        title=gettext_lazy("Key accounts"),
+        build=key_accounts_panel,
+        description=gettext_lazy("The largest twenty by net value; all on the key-accounts page."),
+        uses=("team", "region"),
+    ),
+    Panel(
+        key="at_risk",
+        title=gettext_lazy("Customers at risk"),
+        build=at_risk_panel,
+        description=gettext_lazy(
+            "Medium and high churn risk, by value at stake; the twenty largest."
+        ),
+        uses=("team", "region"),
     ),
 ]
 

@@ -128,7 +128,14 @@ def test_the_api_gives_the_same_figures():
     client = Client(headers={"Authorization": f"Bearer {create_token(actor=rep, name='t')[1]}"})
 
     listed = client.get("/api/v1/dashboards").json()
-    assert [p["key"] for p in listed[0]["panels"]] == ["segments", "cohorts"]
+    assert [p["key"] for p in listed[0]["panels"]] == [
+        "value",
+        "segments",
+        "cohorts",
+        "lifecycle",
+        "key_accounts",
+        "at_risk",
+    ]
     body = client.get(
         "/api/v1/dashboards/customers/panels/cohorts",
         {"date_from": "2026-04-01", "date_to": "2026-06-30"},
@@ -141,3 +148,56 @@ def test_the_api_gives_the_same_figures():
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.date_to"
     assert client.get("/api/v1/dashboards/customers/panels/nope").status_code == 404
+
+
+def test_classification_and_churn_panels_follow_the_stored_results_and_the_reader():
+    from guanxi.analytics.dashboard_panels import (
+        at_risk_panel,
+        key_accounts_panel,
+        lifecycle_moves_panel,
+        value_mix_panel,
+    )
+    from guanxi.analytics.models import ChurnRisk, CustomerClass, LifecycleTransition
+    from guanxi.core.dashboards import Filters
+
+    rep, other = make_user(role="sales_rep"), make_user(role="sales_rep")
+    big = _customer(rep, date(2025, 9, 1), date(2026, 1, 5), date(2026, 6, 1))
+    for day in (date(2025, 10, 1), date(2026, 2, 1)):
+        buy(big, day, 200000)
+    _customer(other, date(2026, 5, 3))
+    _customer(other, date(2024, 2, 3))  # bought once long ago
+    recompute_all(as_of=AS_OF)
+    admin = make_user(role="administrator")
+    year = Filters(date(2025, 7, 1), AS_OF)
+
+    mix = value_mix_panel(admin, year)
+    assert sum(row[1] for row in mix.rows) == CustomerClass.objects.count() == 3
+    assert sum(row[2] for row in mix.rows) == pytest.approx(1.0)
+    assert all("?value=" in link for link in mix.links)
+    assert sum(row[1] for row in value_mix_panel(rep, year).rows) == 1
+
+    moves = lifecycle_moves_panel(admin, year)
+    in_year = LifecycleTransition.objects.filter(date__gte=year.date_from, date__lte=AS_OF)
+    assert sum(row[2] for row in moves.rows) == in_year.count() > 0
+
+    keys = key_accounts_panel(admin, year)
+    assert [row[0] for row in keys.rows] == list(
+        CustomerClass.objects.filter(is_key_account=True)
+        .order_by("-margin", "pk")
+        .values_list("account__name", flat=True)
+    )
+    assert big.name in [row[0] for row in keys.rows]
+    assert key_accounts_panel(other, year).rows == []  # the key account is the rep's
+
+    risky = at_risk_panel(admin, year)
+    assert len(risky.rows) == ChurnRisk.objects.exclude(level="low").count()
+    assert len(risky.links) == len(risky.rows)
+
+
+def test_the_dashboard_page_shows_every_panel(client):
+    _customer(None, date(2026, 5, 2))
+    recompute_all(as_of=AS_OF)
+    client.force_login(make_user(role="administrator"))
+    html = client.get(reverse("web:dashboard", args=["customers"])).content.decode()
+    for key in ("value", "segments", "cohorts", "lifecycle", "key_accounts", "at_risk"):
+        assert f'data-testid="panel-{key}"' in html
