@@ -4,8 +4,6 @@ product's "customers who bought this also bought"."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -32,6 +30,7 @@ from guanxi.analytics.services.cross_sell_suggest import suggestions_for_product
 from guanxi.core.access import can, get_for_or_404
 from guanxi.core.decorators import require_action
 from guanxi.core.models import Team, User
+from guanxi.lib.downloads import csv_download
 from guanxi.lib.listing import PAGE_SIZE, list_page
 from guanxi.sales.models import Product
 from guanxi.sales.object_types import PRODUCT
@@ -88,30 +87,10 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: Any) -> str:
-    """Text for a CSV cell; text a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_action(CHURN_RISK, "export")
 def at_risk_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV (UTF-8 with a byte-order mark, for Excel), streamed."""
     queryset = _filtered_risks(request, _risk_filters(request)).order_by("-value_at_stake", "pk")
-    writer = csv.writer(_Echo())
     header = [
         _("Account"),
         _("Owner"),
@@ -122,28 +101,20 @@ def at_risk_export(request: HttpRequest) -> StreamingHttpResponse:
         _("Reasons"),
         _("Computed"),
     ]
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        for risk in queryset.iterator(chunk_size=2000):
-            account = risk.account
-            yield writer.writerow(
-                [
-                    _cell(account.name),
-                    _cell(account.owner),
-                    _cell(account.team.name if account.team else ""),
-                    risk.get_level_display(),
-                    f"{risk.risk:.4f}",
-                    risk.value_at_stake,
-                    _cell("; ".join(describe(risk.factors))),
-                    timezone.localtime(risk.computed_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    name = f"customers-at-risk-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = (
+        [
+            risk.account.name,
+            risk.account.owner,
+            risk.account.team.name if risk.account.team else "",
+            risk.get_level_display(),
+            f"{risk.risk:.4f}",
+            risk.value_at_stake,
+            "; ".join(describe(risk.factors)),
+            timezone.localtime(risk.computed_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for risk in queryset.iterator(chunk_size=2000)
+    )
+    return csv_download(f"customers-at-risk-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 @require_action(ASSOCIATION, "view")
