@@ -9,5 +9,6 @@ urlpatterns = [
     path("exports/", views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("imports/", include("guanxi.integrations.urls_imports")),
+    path("duplicates/rules/", include("guanxi.integrations.urls_match_rules")),
     path("duplicates/", include("guanxi.integrations.urls_dedupe")),
 ]

@@ -3,7 +3,14 @@ page (no login) and the set-up pages."""
 
 from django.urls import URLPattern, path
 
-from guanxi.service import urls_field, urls_knowledge, urls_reports, urls_routing, urls_surveys
+from guanxi.service import (
+    urls_escalation,
+    urls_field,
+    urls_knowledge,
+    urls_reports,
+    urls_routing,
+    urls_surveys,
+)
 from guanxi.service.views import public, setup, tickets
 
 app_name = "service"
@@ -49,4 +56,5 @@ urlpatterns += [
     *urls_surveys.urlpatterns,
     *urls_field.urlpatterns,
     *urls_reports.urlpatterns,
+    *urls_escalation.urlpatterns,
 ]

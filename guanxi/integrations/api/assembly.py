@@ -17,6 +17,7 @@ from guanxi.integrations.api.errors import install_error_handlers
 from guanxi.integrations.api_dedupe import router as dedupe_router
 from guanxi.integrations.api_exports import router as exports_router
 from guanxi.integrations.api_imports import router as imports_router
+from guanxi.integrations.api_match_rules import router as match_rules_router
 from guanxi.integrations.api_sync import router as sync_router
 from guanxi.sales.api_deals import router as deals_router
 from guanxi.sales.api_forecast import router as forecast_router
@@ -25,6 +26,7 @@ from guanxi.sales.api_leads import router as leads_router
 from guanxi.sales.api_orders import router as orders_router
 from guanxi.sales.api_quotes import router as quotes_router
 from guanxi.service.api import router as service_router
+from guanxi.service.api_escalation import router as escalation_router
 from guanxi.service.api_field import router as field_router
 from guanxi.service.api_knowledge import router as knowledge_router
 from guanxi.service.api_reports import router as service_reports_router
@@ -48,6 +50,7 @@ install_error_handlers(api)
 api.add_router("", platform_router)
 api.add_router("", files_router)
 # Before customers: its /contacts/{contact_id} would swallow /contacts/duplicates-of.
+api.add_router("", match_rules_router)
 api.add_router("", dedupe_router)
 api.add_router("", customers_router)
 api.add_router("", activities_router)
@@ -59,6 +62,7 @@ api.add_router("", quotes_router)
 api.add_router("", orders_router)
 api.add_router("", service_router)
 api.add_router("", routing_router)
+api.add_router("", escalation_router)
 api.add_router("", knowledge_router)
 api.add_router("", surveys_router)
 api.add_router("", field_router)

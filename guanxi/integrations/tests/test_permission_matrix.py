@@ -41,6 +41,7 @@ from guanxi.integrations.api.assembly import api
 from guanxi.integrations.tests import matrix_rows_dedupe as dedupe_rows
 from guanxi.integrations.tests import matrix_rows_exports as exports_rows
 from guanxi.integrations.tests import matrix_rows_imports as imports_rows
+from guanxi.integrations.tests import matrix_rows_match_rules as match_rules_rows
 from guanxi.integrations.tests import matrix_rows_sync as sync_rows
 from guanxi.sales.tests import matrix_rows_deals as deals_rows
 from guanxi.sales.tests import matrix_rows_forecast as forecast_rows
@@ -51,6 +52,7 @@ from guanxi.sales.tests import matrix_rows_orders_api as orders_api_rows
 from guanxi.sales.tests import matrix_rows_quotes as quotes_rows
 from guanxi.service.tests import matrix_rows as service_rows
 from guanxi.service.tests import matrix_rows_api as service_api_rows
+from guanxi.service.tests import matrix_rows_escalation as escalation_rows
 from guanxi.service.tests import matrix_rows_field as field_rows
 from guanxi.service.tests import matrix_rows_knowledge as knowledge_rows
 from guanxi.service.tests import matrix_rows_reports as service_reports_rows
@@ -312,6 +314,7 @@ MODULES = (
     exports_rows,
     dedupe_rows,
     imports_rows,
+    match_rules_rows,
     forms_rows,
     quotes_rows,
     orders_rows,
@@ -321,6 +324,7 @@ MODULES = (
     service_api_rows,
     service_rows,
     routing_rows,
+    escalation_rows,
     knowledge_rows,
     surveys_rows,
     service_reports_rows,

@@ -1,0 +1,7 @@
+"""The API of escalation rules."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Escalation rules"])
