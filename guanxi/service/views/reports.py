@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from guanxi.core.decorators import require_action
-from guanxi.service import charts
+from guanxi.lib.charts import PALETTE, Series, bar_chart, line_chart
 from guanxi.service.forms_reports import ServiceReportForm, with_defaults
 from guanxi.service.object_types import SERVICE_REPORT
 from guanxi.service.selectors_reports import DIMENSIONS, csv_rows, filter_choices, service_report
@@ -113,43 +113,47 @@ def _charts(report: dict[str, Any]) -> dict[str, Any]:
     def values(name: str) -> list[Any]:
         return [p[name] for p in periods]
 
-    blue, green, amber, violet = charts.COLOURS
+    blue, green, amber, violet = PALETTE
+
+    def line(key: str, label: str, colour: str) -> Series:
+        return Series(key, label, values(key), colour)
+
     result = {
-        "volume": charts.bar_chart(
-            _("Tickets per period"),
-            labels,
-            [
-                (_("Created"), blue, values("created")),
-                (_("Solved"), green, values("solved")),
-                (_("Open at the end"), amber, values("backlog")),
+        "volume": bar_chart(
+            title=_("Tickets per period"),
+            labels=labels,
+            series=[
+                line("created", _("Created"), blue),
+                line("solved", _("Solved"), green),
+                line("backlog", _("Open at the end"), amber),
             ],
         ),
-        "times": charts.line_chart(
-            _("Median hours"),
-            labels,
-            [
-                (_("First response"), blue, values("first_response_median_hours")),
-                (_("Resolution"), green, values("resolution_median_hours")),
+        "times": line_chart(
+            title=_("Median hours"),
+            labels=labels,
+            series=[
+                line("first_response_median_hours", _("First response"), blue),
+                line("resolution_median_hours", _("Resolution"), green),
             ],
         ),
-        "sla": charts.line_chart(
-            _("Within SLA") + " (%)",
-            labels,
-            [
-                (_("First response"), blue, values("first_response_sla_percent")),
-                (_("Resolution"), green, values("resolution_sla_percent")),
+        "sla": line_chart(
+            title=_("Within SLA") + " (%)",
+            labels=labels,
+            series=[
+                line("first_response_sla_percent", _("First response"), blue),
+                line("resolution_sla_percent", _("Resolution"), green),
             ],
             low=0,
             high=100,
         ),
     }
     if report["totals"]["csat_responses"] or report["totals"]["nps_responses"]:
-        result["satisfaction"] = charts.line_chart(
-            _("Satisfaction"),
-            labels,
-            [
-                (_("CSAT satisfied") + " (%)", violet, values("csat_percent")),
-                (_("NPS"), amber, values("nps")),
+        result["satisfaction"] = line_chart(
+            title=_("Satisfaction"),
+            labels=labels,
+            series=[
+                line("csat_percent", _("CSAT satisfied") + " (%)", violet),
+                line("nps", _("NPS"), amber),
             ],
             low=-100,
             high=100,
