@@ -1,4 +1,5 @@
-"""API endpoints for imports of contacts and accounts from CSV or Excel files."""
+"""API endpoints for imports of contacts, accounts, leads, products, activities and
+orders from CSV or Excel files."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ class MappingIn(Schema):
     on_duplicate: str = Field(default="skip", description="skip, update or create")
     create_accounts: bool = Field(default=True, description="create missing companies")
     save_as: str | None = Field(default=None, description="save the mapping under this name")
+    source: str | None = Field(
+        default=None,
+        description="orders: the channel of rows that name none (default import); an order "
+        "number already imported in that channel is skipped or updated, never doubled",
+    )
 
 
 class RowErrorSchema(Schema):
@@ -68,8 +74,8 @@ def _job(request: HttpRequest, import_id: int, *, change: bool = True) -> Import
     "/imports",
     response={201: ImportSchema},
     summary="Upload a CSV or XLSX file to import (the mapping is guessed)",
-    description="`target`: customers.contact, customers.account, sales.lead, sales.product "
-    "or customers.activity.",
+    description="`target`: customers.contact, customers.account, sales.lead, sales.product, "
+    "customers.activity or sales.order (one row per order line).",
 )
 def create_import(
     request: HttpRequest,
@@ -93,7 +99,11 @@ def put_mapping(request: HttpRequest, import_id: int, payload: MappingIn) -> Any
         actor=request.user,
         job=_job(request, import_id),
         mapping=payload.mapping,
-        options={"on_duplicate": payload.on_duplicate, "create_accounts": payload.create_accounts},
+        options={
+            "on_duplicate": payload.on_duplicate,
+            "create_accounts": payload.create_accounts,
+            **({"source": payload.source} if payload.source is not None else {}),
+        },
         save_as=payload.save_as,
     )
 
@@ -126,7 +136,7 @@ def get_errors(request: HttpRequest, import_id: int) -> Any:
 @router.post(
     "/imports/{import_id}/rollback",
     response=RollbackOut,
-    summary="Move the records the import created to the trash",
+    summary="Move the records the import created to the trash (orders: delete them)",
 )
 def post_rollback(request: HttpRequest, import_id: int) -> Any:
     return {"trashed": services.rollback_import(actor=request.user, job=_job(request, import_id))}

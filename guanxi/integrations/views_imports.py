@@ -73,6 +73,8 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             "on_duplicate": request.POST.get("on_duplicate", OnDuplicate.SKIP),
             "create_accounts": request.POST.get("create_accounts") == "on",
         }
+        if job.target == ImportTarget.ORDERS:
+            options["source"] = request.POST.get("source", "")
         try:
             services.set_mapping(
                 actor=request.user,
@@ -94,9 +96,19 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": columns,
         "fields": fields_for(job.target),
         "templates": templates,
-        "duplicate_choices": OnDuplicate.choices,
+        "duplicate_choices": _duplicate_choices(job),
     }
     return render(request, "integrations/import_mapping.html", context)
+
+
+def _duplicate_choices(job: ImportJob) -> list[tuple[str, str]]:
+    """An order number already imported is never a second order: skip or update it."""
+    if job.target == ImportTarget.ORDERS:
+        return [
+            (OnDuplicate.SKIP, _("Skip the order")),
+            (OnDuplicate.UPDATE, _("Update the order")),
+        ]
+    return list(OnDuplicate.choices)
 
 
 @login_required
@@ -162,7 +174,9 @@ def import_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         flash_errors(request, error)
     else:
-        messages.success(
-            request, _("%(n)s imported records were moved to the trash.") % {"n": count}
-        )
+        if job.target == ImportTarget.ORDERS:
+            text = _("%(n)s imported orders were deleted.")
+        else:
+            text = _("%(n)s imported records were moved to the trash.")
+        messages.success(request, text % {"n": count})
     return redirect("integrations:import_detail", pk=job.pk)

@@ -67,7 +67,10 @@ FIELDS: dict[str, list[ImportField]] = {
 def fields_for(target: str) -> list[ImportField]:
     """The built-in fields of the target plus its active custom fields."""
     from guanxi.integrations.imports.fields_more import MORE_FIELDS  # it builds on this module
+    from guanxi.integrations.imports.fields_orders import ORDER_FIELDS, ORDERS
 
+    if target == ORDERS:  # orders have no custom fields
+        return list(ORDER_FIELDS)
     custom = [ImportField(f"{CUSTOM_PREFIX}{d.key}", d.label) for d in definitions(target)]
     if target in MORE_FIELDS:
         return MORE_FIELDS[target] + (custom if target != "sales.product" else [])

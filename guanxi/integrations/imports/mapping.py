@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.integrations.imports.fields import ACCOUNTS, CONTACTS, fields_for
 from guanxi.integrations.imports.fields_more import ACTIVITIES, LEADS, PRODUCTS
+from guanxi.integrations.imports.fields_orders import ORDER_GUESSES, ORDERS
 
 # Normalised header → field, per target. Headers are lower-cased, with spaces, dashes,
 # underscores, colons and brackets removed, so "E-mail", "e_mail" and "邮箱：" match.
@@ -241,6 +242,7 @@ GUESSES[ACTIVITIES] = {
     "owner": "owner_email",
     "owneremail": "owner_email",
 }
+GUESSES[ORDERS] = ORDER_GUESSES
 # At least one of these must be mapped.
 NEEDED = {
     CONTACTS: {"full_name", "family_name"},
@@ -248,6 +250,7 @@ NEEDED = {
     LEADS: {"full_name", "family_name"},
     PRODUCTS: {"sku"},
     ACTIVITIES: {"subject"},
+    ORDERS: {"order_ref"},
 }
 NOISE = re.compile(r"[\s\-_:：()（）*]+")
 
@@ -291,9 +294,13 @@ def clean_mapping(target: str, headers: list[str], mapping: dict[str, str]) -> d
             )
         cleaned[header] = key
     if not NEEDED[target] & set(cleaned.values()):
+        if target == ORDERS:
+            raise ValidationError({"mapping": _("Map a column to the order number.")})
         if target == PRODUCTS:
             raise ValidationError({"mapping": _("Map a column to the SKU.")})
         if target == ACTIVITIES:
             raise ValidationError({"mapping": _("Map a column to the subject.")})
         raise ValidationError({"mapping": _("Map a column to the name.")})
+    if target == ORDERS and "sku" not in cleaned.values():
+        raise ValidationError({"mapping": _("Map a column to the product's SKU.")})
     return cleaned

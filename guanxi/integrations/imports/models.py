@@ -1,4 +1,4 @@
-"""Imports (contacts, accounts, leads, products, activities): the uploaded file, its
+"""Imports (contacts, accounts, leads, products, activities, orders): the uploaded file, its
 column mapping, the rows that failed and the records each import created (so it can be
 rolled back)."""
 
@@ -17,6 +17,7 @@ class ImportTarget(models.TextChoices):
     LEADS = "sales.lead", _("Leads")
     PRODUCTS = "sales.product", _("Products")
     ACTIVITIES = "customers.activity", _("Activities")
+    ORDERS = "sales.order", _("Orders")
 
 
 class ImportStatus(models.TextChoices):

@@ -1,9 +1,13 @@
-"""Import a CSV or Excel file of contacts, accounts, leads, products or activities:
-upload, map, check (dry run), import in the background in all-or-nothing batches that
-resume after a crash, and roll back by moving what the import created to the trash."""
+"""Import a CSV or Excel file of contacts, accounts, leads, products, activities or
+orders: upload, map, check (dry run), import in the background in all-or-nothing batches
+that resume after a crash, and roll back by moving what the import created to the trash.
+
+The unit of work is a row, except for orders: all the rows (lines) of one order are one
+unit, checked and imported together and never split across batches."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +25,7 @@ from guanxi.core.services.tags import tags_from_names
 from guanxi.core.services.trash import trash_record
 from guanxi.integrations.imports.fields import CONTACTS
 from guanxi.integrations.imports.fields_more import LEADS, MORE_FIELDS, PRODUCTS
+from guanxi.integrations.imports.fields_orders import ORDERS
 from guanxi.integrations.imports.mapping import clean_mapping, guess_mapping
 from guanxi.integrations.imports.models import (
     ImportJob,
@@ -30,9 +35,17 @@ from guanxi.integrations.imports.models import (
     ImportTemplate,
     OnDuplicate,
 )
+from guanxi.integrations.imports.orders import (
+    UnitResult,
+    group_rows,
+    import_order,
+    remove_imported_order,
+)
 from guanxi.integrations.imports.reading import Table, read_table
-from guanxi.integrations.imports.rows import RowResult, import_row, import_tag_name
+from guanxi.integrations.imports.rows import IMPORT_SOURCE, import_row, import_tag_name
 from guanxi.integrations.imports.rows_more import import_more_row
+from guanxi.sales.models import Order
+from guanxi.sales.services.order_sync import SOURCE_PATTERN
 from guanxi.sales.services.products import retire_product
 
 DRY_RUN_KEPT_ERRORS = 10_000
@@ -119,6 +132,8 @@ def set_mapping(
         "on_duplicate": options["on_duplicate"],
         "create_accounts": bool(options.get("create_accounts", True)),
     }
+    if job.target == ORDERS:
+        job.options["source"] = _order_source(options.get("source"))
     job.status = ImportStatus.UPLOADED
     job.updated_at = timezone.now()
     job.save(update_fields=["mapping", "options", "status", "updated_at"])
@@ -132,6 +147,16 @@ def set_mapping(
     return job
 
 
+def _order_source(value: Any) -> str:
+    """The channel of orders whose row names none; their number is unique per channel."""
+    source = str(value or IMPORT_SOURCE).strip().lower()
+    if not SOURCE_PATTERN.fullmatch(source) or source == "crm":
+        raise ValidationError(
+            {"source": _("Use 1–30 lower-case letters, digits, - or _, such as erp.")}
+        )
+    return source
+
+
 def _table(job: ImportJob) -> Table:
     return read_table(bytes(job.content), job.filename)
 
@@ -141,33 +166,61 @@ def _cells(job: ImportJob, table: Table, values: list[str]) -> dict[str, str]:
     return {key: by_header.get(header, "") for header, key in job.mapping.items()}
 
 
+Unit = list[tuple[int, list[str]]]  # the rows imported together: (line, values)
+
+
+def _units(job: ImportJob, table: Table) -> list[Unit]:
+    """Each row alone, or for orders the rows of each order (see ``group_rows``)."""
+    if job.target != ORDERS:
+        return [[row] for row in table.rows]
+    values = dict(table.rows)
+    groups = group_rows([(line, _cells(job, table, cells)) for line, cells in table.rows])
+    return [[(line, values[line]) for line, _cells_ in group] for group in groups]
+
+
 def _error_rows(
-    job: ImportJob, table: Table, line: int, values: list[str], result: RowResult, dry: bool
+    job: ImportJob, table: Table, unit: Unit, errors: list[tuple[int, str, str]], dry: bool
 ) -> list[ImportRowError]:
     columns = {key: header for header, key in job.mapping.items()}
-    by_header = dict(zip(table.headers, values, strict=True))
+    values = dict(unit)
     if job.target in (CONTACTS, LEADS):
         columns.setdefault("family_name", columns.get("full_name", ""))
+    if job.target == ORDERS:  # no customer column at all: name the first one mapped
+        customer = ("account_external_id", "account_name", "contact_email", "contact_phone")
+        columns.setdefault("account_name", next((columns[k] for k in customer if k in columns), ""))
     return [
         ImportRowError(
             job=job,
             row=line,
             column=columns.get(key, ""),
-            value=by_header.get(columns.get(key, ""), "")[:500],
+            value=_value(table, values[line], columns.get(key, ""))[:500],
             message=message[:500],
             dry_run=dry,
         )
-        for key, message in result.errors
+        for line, key, message in errors
     ]
 
 
-def _import_one(actor: User, job: ImportJob, line: int, cells: dict[str, str]) -> RowResult:
-    """One row in its own savepoint: a failed row leaves nothing behind."""
+def _value(table: Table, values: list[str], header: str) -> str:
+    return dict(zip(table.headers, values, strict=True)).get(header, "")
+
+
+def _import_unit(actor: User, job: ImportJob, table: Table, unit: Unit) -> UnitResult:
+    """One row (or order) in its own savepoint: a failure leaves nothing behind. The
+    errors come back as (row, field, message)."""
     savepoint = transaction.savepoint()
-    if job.target in MORE_FIELDS:
-        result = import_more_row(actor, job, line, cells)
+    if job.target == ORDERS:
+        rows = [(line, _cells(job, table, values)) for line, values in unit]
+        result = import_order(actor, job, rows)
     else:
-        result = import_row(actor, job, line, cells)
+        line, values = unit[0]
+        cells = _cells(job, table, values)
+        if job.target in MORE_FIELDS:
+            found = import_more_row(actor, job, line, cells)
+        else:
+            found = import_row(actor, job, line, cells)
+        errors = [(line, key, message) for key, message in found.errors]
+        result = UnitResult(found.outcome, errors)
     if result.outcome == "error":
         transaction.savepoint_rollback(savepoint)
     else:
@@ -191,11 +244,11 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     try:
         with transaction.atomic():
             _ensure_tag(job)
-            for line, values in table.rows:
-                result = _import_one(job.created_by, job, line, _cells(job, table, values))
+            for unit in _units(job, table):
+                result = _import_unit(job.created_by, job, table, unit)
                 counts[result.outcome] += 1
                 if len(errors) < DRY_RUN_KEPT_ERRORS:
-                    errors.extend(_error_rows(job, table, line, values, result, True))
+                    errors.extend(_error_rows(job, table, unit, result.errors, True))
             raise _DryRunDone
     except _DryRunDone:
         pass
@@ -242,18 +295,24 @@ def _enqueue(job_id: int) -> None:
     import_in_background.enqueue(job_id)
 
 
-def _run_batch(job_id: int, table: Table) -> bool:
-    """Import the next batch in one transaction that also moves the checkpoint, so a
-    crash anywhere loses the whole batch or nothing. False when there is none left."""
+def _run_batch(job_id: int, table: Table, units: list[Unit], starts: list[int]) -> bool:
+    """Import the next batch (whole units of about ``batch_size`` rows) in one
+    transaction that also moves the checkpoint, so a crash anywhere loses the whole
+    batch or nothing. ``starts[i]`` is the checkpoint before unit ``i``: a checkpoint
+    always falls between two orders. False when there is no batch left."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
         if job.status != ImportStatus.IMPORTING or job.next_row >= len(table.rows):
             return False
-        batch = table.rows[job.next_row : job.next_row + batch_size()]
+        first = last = bisect_right(starts, job.next_row) - 1
+        while last < len(units) and (
+            last == first or starts[last] + len(units[last]) - starts[first] <= batch_size()
+        ):
+            last += 1
         errors: list[ImportRowError] = []
-        for line, values in batch:
-            result = _import_one(job.created_by, job, line, _cells(job, table, values))
-            errors.extend(_error_rows(job, table, line, values, result, False))
+        for unit in units[first:last]:
+            result = _import_unit(job.created_by, job, table, unit)
+            errors.extend(_error_rows(job, table, unit, result.errors, False))
             if result.outcome == "created":
                 job.created_count += 1
             elif result.outcome == "updated":
@@ -263,7 +322,7 @@ def _run_batch(job_id: int, table: Table) -> bool:
             else:
                 job.error_count += 1
         ImportRowError.objects.bulk_create(errors)
-        job.next_row += len(batch)
+        job.next_row = starts[last] if last < len(units) else len(table.rows)
         job.updated_at = timezone.now()
         job.save()
     return True
@@ -277,7 +336,11 @@ def run_import(job_id: int) -> bool:
         return False
     try:
         table = _table(job)
-        while _run_batch(job_id, table):
+        units = _units(job, table)
+        starts = [0]
+        for unit in units[:-1]:
+            starts.append(starts[-1] + len(unit))
+        while _run_batch(job_id, table, units, starts):
             pass
     except Exception as exc:
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).update(
@@ -294,8 +357,9 @@ def run_import(job_id: int) -> bool:
 @transaction.atomic
 def rollback_import(*, actor: User, job: ImportJob) -> int:
     """Move every record the import created to the trash (contacts before the accounts
-    created for them; products are retired instead); records it only updated stay as
-    they are. Returns the count."""
+    created for them; products are retired instead; orders, which have no trash, are
+    deleted unless goods or money were returned on them); records it only updated stay
+    as they are. Returns the count."""
     _require_owner(actor, job)
     if job.status not in (ImportStatus.DONE, ImportStatus.FAILED):
         raise ValidationError({"status": _("Only a finished or failed import can be rolled back.")})
@@ -305,6 +369,9 @@ def rollback_import(*, actor: User, job: ImportJob) -> int:
         model = record.content_type.model_class()
         obj = model.objects.filter(pk=record.object_id).first() if model else None
         if obj is None:  # already in the trash or gone
+            continue
+        if isinstance(obj, Order):  # orders have no trash: deleted, unless returned on
+            trashed += remove_imported_order(actor=actor, order=obj)
             continue
         if job.target == PRODUCTS:  # products are retired, never deleted
             if obj.is_active:
