@@ -2,7 +2,11 @@
 the user may export) and the same columns (the ones chosen on the list, or all).
 
 A module's list registers an ``ExportSpec``; the writers turn rows into CSV (UTF-8 with
-a byte-order mark, so Excel opens Chinese correctly) or XLSX.
+a byte-order mark, so Excel opens Chinese correctly) or XLSX. In both, every text cell
+(headers included: custom field labels are typed by users) goes through
+``lib.downloads.safe_cell``, so text a spreadsheet would run as a formula ("=…", "+…",
+"-…", "@…") is shown instead; numbers, dates and numeric text such as an E.164 phone
+number (+8613812345678) are written unchanged.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +27,7 @@ from openpyxl import Workbook
 
 from guanxi.core import custom_fields
 from guanxi.core.models import CustomField
+from guanxi.lib.downloads import safe_cell
 
 BATCH = 2000
 
@@ -87,6 +94,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _safe(value: Any) -> Any:
+    """Numbers and dates as they are; anything else as text a spreadsheet will not run."""
+    if isinstance(value, int | float | Decimal | date | time | timedelta) and not isinstance(
+        value, bool
+    ):
+        return value
+    return safe_cell(value)
+
+
 def iter_rows(records: QuerySet[Any], columns: Sequence[Column]) -> Iterator[list[Any]]:
     for record in records.iterator(chunk_size=BATCH):
         yield [_cell(column.value(record)) for column in columns]
@@ -95,18 +111,18 @@ def iter_rows(records: QuerySet[Any], columns: Sequence[Column]) -> Iterator[lis
 def write_csv(rows: Iterable[list[Any]], columns: Sequence[Column]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([str(c.header) for c in columns])
+    writer.writerow([safe_cell(c.header) for c in columns])
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([_safe(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def write_xlsx(rows: Iterable[list[Any]], columns: Sequence[Column], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31] or "Export")
-    sheet.append([str(c.header) for c in columns])
+    sheet.append([safe_cell(c.header) for c in columns])
     for row in rows:
-        sheet.append(row)
+        sheet.append([_safe(cell) for cell in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

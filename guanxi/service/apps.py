@@ -36,6 +36,12 @@ class ServiceConfig(AppConfig):
         timeline_surveys.register()  # survey answers on the customers' timelines
         # A database always has a business calendar (China, with the shipped holidays).
         post_migrate.connect(_ensure_calendar, sender=self)
+        # The /help/ page's public form exists after every migrate (a GET never writes).
+        post_migrate.connect(help_form.ensure_help_form_after_migrate, sender=self)
+        from guanxi.service import search_contracts, timeline_contracts
+
+        search_contracts.register()  # service contracts in the global search box
+        timeline_contracts.register()  # contracts starting and ending on the timelines
 
 
 def _ensure_calendar(**kwargs: object) -> None:

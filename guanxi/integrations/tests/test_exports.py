@@ -206,3 +206,71 @@ def test_leads_export_follows_my_leads(client, rep):
     client.force_login(rep)
     rows = csv_rows(client.get(reverse("integrations:export", args=["sales.lead"])))
     assert [(r[0], r[1], r[2]) for r in rows[1:]] == [(str(mine.pk), "陈静", "远光")]
+
+
+# --- formulas are shown, never run (CSV/formula injection) -----------------------------
+
+
+COLUMNS = ["title", "phone", "cf_note"]
+
+
+@pytest.fixture
+def risky_contact(rep):
+    """A contact whose typed values a spreadsheet would run as formulas, with a phone in
+    E.164 form and a custom field whose label is itself a formula."""
+    create_custom_field(
+        actor=make_user(role="administrator"),
+        object_type="customers.contact",
+        label="@note",
+        field_type="text",
+    )
+    return make_contact(
+        owner=rep,
+        family_name='=HYPERLINK("http://evil.example","x")',
+        given_name="",
+        title="+cmd|' /C calc'!A0",
+        phones=[{"value": "13800138000"}],
+        custom_fields={"note": "-2+3"},
+    )
+
+
+def test_csv_cells_that_would_run_as_formulas_are_quoted(client, rep, risky_contact):
+    client.force_login(rep)
+    url = reverse("integrations:export", args=["customers.contact"])
+    rows = csv_rows(client.get(url, {"columns": COLUMNS}))
+    assert rows[0] == ["ID", "Name", "Job title", "Phone", "'@note"]
+    assert rows[1] == [
+        str(risky_contact.pk),
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+cmd|' /C calc'!A0",
+        "+8613800138000",  # a whole phone number reads as itself, not quoted
+        "'-2+3",
+    ]
+
+
+def test_xlsx_cells_that_would_run_as_formulas_are_text_and_numbers_stay_numbers(
+    client, rep, risky_contact
+):
+    from guanxi.testing.deals import make_deal
+
+    make_deal(owner=rep, name="@SUM(A1)", amount=1500)
+    client.force_login(rep)
+    url = reverse("integrations:export", args=["customers.contact"])
+    response = client.get(url, {"columns": COLUMNS, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert list(sheet.values) == [
+        ("ID", "Name", "Job title", "Phone", "'@note"),
+        (
+            risky_contact.pk,
+            '\'=HYPERLINK("http://evil.example","x")',
+            "'+cmd|' /C calc'!A0",
+            "+8613800138000",
+            "'-2+3",
+        ),
+    ]
+    deals = client.get(reverse("integrations:export", args=["sales.deal"]), {"format": "xlsx"})
+    header, row = openpyxl.load_workbook(io.BytesIO(body(deals))).active.values
+    values = dict(zip(header, row, strict=True))
+    assert values["Name"] == "'@SUM(A1)"
+    assert values["Amount"] == 1500

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from guanxi.core.access import is_permitted, require
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
 from guanxi.core.services.audit import delete_audited, diff, record_audit, snapshot
+from guanxi.core.services.search import index_record, unindex_record
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.models import Product, SerialNumber
@@ -162,6 +163,9 @@ def _save(
         contract.save()
     for name, records in lists.items():
         getattr(contract, name).set(records)
+    # After what it covers is set: the document lists the units and their products.
+    prefetch_related_objects([contract], "products", "serials__product")
+    index_record(contract)
     changes = diff(before or {}, _snapshot(contract))
     if before is None:
         record_audit(actor=actor, event=AuditEvent.CREATE, obj=contract, changes=changes)
@@ -226,6 +230,7 @@ def update_contract(*, actor: User, contract: ServiceContract, **changes: Any) -
 def delete_contract(*, actor: User, contract: ServiceContract) -> None:
     """Delete a contract entered by mistake (an ended one is simply past its end date)."""
     require(actor, CONTRACT, "delete")
+    unindex_record(contract)
     delete_audited(actor=actor, obj=contract, fields=PLAIN_FIELDS)
 
 

@@ -5,7 +5,7 @@ It is a kind of public form (``core.public_forms``), "ticket", so it inherits th
 mechanism's protections — the per-address rate limit, the stored submission with the
 consent wording shown, all-or-nothing handling — and administrators can build more
 forms of it under Web forms (``/f/<slug>/``). The ``/help/`` page is the form with the
-address ``help``, made with the defaults the first time it is needed.
+address ``help``, made with the defaults after ``migrate`` (never by a visitor's GET).
 """
 
 from __future__ import annotations
@@ -122,25 +122,43 @@ def register() -> None:
     register_form_kind(TICKET_KIND, TICKET_FORM)
 
 
+def help_form_defaults() -> dict[str, Any]:
+    """What the help form is made with (fresh each call: ``fields`` is mutable)."""
+    return {
+        "name": "Help",
+        "kind": TICKET_KIND,
+        "title": "How can we help?",
+        "title_zh": "需要什么帮助？",
+        "fields": [
+            {"name": name, "required": name in DEFAULT_REQUIRED}
+            for name in TICKET_FORM.default_fields
+        ],
+    }
+
+
 @transaction.atomic
+def ensure_help_form() -> PublicForm:
+    """The form with the address ``help``, made with the defaults (description and
+    e-mail required, no consent box) when missing; run after every ``migrate``, so an
+    administrator finds it under Web forms before the first visitor comes."""
+    form, _created = PublicForm.objects.get_or_create(
+        slug=HELP_SLUG,
+        defaults=help_form_defaults(),
+    )
+    return form
+
+
+def ensure_help_form_after_migrate(**kwargs: object) -> None:
+    """``post_migrate`` receiver (connected in ``ServiceConfig.ready``)."""
+    ensure_help_form()
+
+
 def help_public_form() -> PublicForm:
-    """The form behind ``/help/``: the one with the address ``help``, made with the
-    defaults (description and e-mail required, no consent box) when missing. An
-    administrator may change its labels, fields and wording under Web forms."""
+    """The form behind ``/help/``; reading it never writes. An administrator may change
+    its labels, fields and wording under Web forms, or close it; when it was deleted,
+    an unsaved closed form stands in (the page is not found) until the next
+    ``migrate`` makes it again."""
     form = PublicForm.objects.filter(slug=HELP_SLUG).first()
     if form is not None:
         return form
-    form, _created = PublicForm.objects.get_or_create(
-        slug=HELP_SLUG,
-        defaults={
-            "name": "Help",
-            "kind": TICKET_KIND,
-            "title": "How can we help?",
-            "title_zh": "需要什么帮助？",
-            "fields": [
-                {"name": name, "required": name in DEFAULT_REQUIRED}
-                for name in TICKET_FORM.default_fields
-            ],
-        },
-    )
-    return form
+    return PublicForm(slug=HELP_SLUG, is_active=False, **help_form_defaults())

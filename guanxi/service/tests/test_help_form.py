@@ -4,12 +4,15 @@ its protections are the public forms' (honeypot, per-address limit, stored
 submission)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guanxi.core.models import FormSubmission, PublicForm
 from guanxi.core.services.public_forms import RATE_LIMIT
 from guanxi.service.models import ArticleFeedback, Ticket
 from guanxi.service.services.help_form import (
+    ensure_help_form,
     find_product,
     help_public_form,
     subject_of,
@@ -139,3 +142,58 @@ def test_an_administrator_may_close_the_help_form(client):
     form = help_public_form()
     PublicForm.objects.filter(pk=form.pk).update(is_active=False)
     assert client.get(reverse("service:help_form")).status_code == 404
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+    ]
+
+
+def test_the_help_form_exists_after_migrate_so_a_get_writes_nothing(client):
+    # given a database just migrated (the test database), before any visitor
+    form = PublicForm.objects.get(slug="help")
+    assert (form.kind, form.is_active, form.title_zh) == ("ticket", True, "需要什么帮助？")
+    assert form.fields == [
+        {"name": "description", "required": True},
+        {"name": "product", "required": False},
+        {"name": "name", "required": False},
+        {"name": "email", "required": True},
+        {"name": "phone", "required": False},
+    ]
+    # when a visitor opens the page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("service:help_form"), {"lang": "zh-hans"})
+    # then it shows the form and nothing was written
+    assert response.status_code == 200
+    assert _writes(queries) == []
+    assert "需要什么帮助？" in response.content.decode()
+
+
+def test_a_deleted_help_form_closes_the_page_without_writing_until_migrate_makes_it_again(client):
+    PublicForm.objects.filter(slug="help").delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("service:help_form"))
+    assert response.status_code == 404
+    assert _writes(queries) == []
+    assert client.post(reverse("service:help_form"), ANSWERS).status_code == 404
+    assert not PublicForm.objects.filter(slug="help").exists()
+    assert Ticket.objects.count() == 0
+
+    made = ensure_help_form()
+    assert (made.slug, made.is_active) == ("help", True)
+    assert ensure_help_form() == made  # made once
+    assert client.get(reverse("service:help_form")).status_code == 200
+
+
+def test_an_administrators_changes_to_the_help_form_are_kept(client):
+    PublicForm.objects.filter(slug="help").update(title="Service desk")
+    ensure_help_form()
+    assert PublicForm.objects.get(slug="help").title == "Service desk"
+    assert (
+        "Service desk" in client.get(reverse("service:help_form"), {"lang": "en"}).content.decode()
+    )
