@@ -15,6 +15,7 @@ ARTICLE = "service.article"
 SERVICE_REPORT = "service.report"
 SURVEY = "service.survey"
 ROUTING_RULE = "service.routingrule"
+ESCALATION_RULE = "service.escalationrule"
 CONTRACT = "service.servicecontract"
 SERVICE_POINT = "service.servicepoint"  # with its technicians (docs/field-service.md)
 VISIT = "service.visit"
@@ -131,6 +132,7 @@ def register_all() -> None:
         (CALENDAR, _("Business calendars")),
         (SLA_POLICY, _("SLA policies")),
         (ROUTING_RULE, _("Routing rules")),
+        (ESCALATION_RULE, _("Escalation rules")),
     ):
         register(ObjectType(key=key, label=label, attachable=False, builtin_grants=SETUP_GRANTS))
     register(

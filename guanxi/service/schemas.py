@@ -99,6 +99,9 @@ class EscalationSchema(Schema):
     to_team: TeamRef | None
     reason: str
     tried_so_far: str = Field(description="What was tried, for the receiver to read first")
+    rule_name: str = Field(
+        description="The escalation rule that escalated it; empty: by hand or on a breach"
+    )
     created_at: datetime
 
 

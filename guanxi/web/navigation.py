@@ -123,6 +123,12 @@ NAV: list[NavItem | NavGroup] = [
                 action="change",
             ),
             NavItem(
+                _("Escalation rules"),
+                "service:escalation_rule_list",
+                "service.escalationrule",
+                action="change",
+            ),
+            NavItem(
                 _("SLA policies"),
                 "service:sla_policy_list",
                 "service.slapolicy",

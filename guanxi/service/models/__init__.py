@@ -2,6 +2,7 @@
 
 from guanxi.service.models.contracts import ServiceContract
 from guanxi.service.models.escalation import Escalation
+from guanxi.service.models.escalation_rules import EscalationRule
 from guanxi.service.models.field import (
     ServicePoint,
     Technician,
@@ -23,6 +24,7 @@ __all__ = [
     "CalendarDay",
     "Category",
     "Escalation",
+    "EscalationRule",
     "OpeningHours",
     "RoutingRule",
     "ServiceContract",

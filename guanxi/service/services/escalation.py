@@ -3,7 +3,7 @@ reason and what was tried so far, shown above the conversation, so the receiver 
 the whole story and the customer never tells it again.
 
 * Who may escalate: whoever may change the ticket. Automatic escalations (a resolution
-  breach) have no actor.
+  breach, or an escalation rule: ``escalation_rules``) have no actor.
 * To whom: the user given (who must work tickets), else the default target: a manager
   of the team (the one given, else the ticket's) who works tickets, the first by pk;
   none: a service manager of any team; none: an administrator. The ticket's current
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.models import Team, TeamMembership, User
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.service.choices import UNRESOLVED, Channel, MessageKind, Priority
-from guanxi.service.models import Escalation, Ticket, TicketMessage
+from guanxi.service.models import Escalation, EscalationRule, Ticket, TicketMessage
 from guanxi.service.services import sla
 from guanxi.service.services.tickets import (
     AGENT_ROLES,
@@ -117,6 +117,7 @@ def _escalate(
     to_user: User | None = None,
     to_team: Team | None = None,
     now: datetime | None = None,
+    rule: EscalationRule | None = None,
 ) -> Escalation:
     _locked(ticket)
     errors = Errors()
@@ -147,6 +148,8 @@ def _escalate(
         reason=reason,
         tried_so_far=tried_so_far,
         automatic=actor is None,
+        rule=rule,
+        rule_name=rule.name[:100] if rule is not None else "",
         created_at=now,
     )
     _save(actor, ticket, before, {"escalation": [None, escalation.level]})
@@ -175,7 +178,10 @@ def _escalate(
 
 
 def _note(escalation: Escalation, target: User) -> str:
-    return _(
+    by_rule = ""
+    if escalation.rule_name:
+        by_rule = _("By the escalation rule “%(name)s”.") % {"name": escalation.rule_name} + "\n"
+    return by_rule + _(
         "Escalated (level %(level)s) to %(target)s.\nReason: %(reason)s\nTried so far:\n%(tried)s"
     ) % {
         "level": escalation.level,
