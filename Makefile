@@ -77,7 +77,8 @@ typecheck: venv
 		guanxi/sales/suggest.py \
 		guanxi/integrations/services.py guanxi/integrations/dedupe*.py \
 		guanxi/integrations/merge*.py guanxi/integrations/account_matching.py \
-		guanxi/integrations/pair_store.py \
+		guanxi/integrations/pair_store.py guanxi/integrations/match_rules.py \
+		guanxi/customers/duplicates.py guanxi/integrations/imports \
 		guanxi/service/services guanxi/service/selectors*.py \
 		guanxi/analytics/services guanxi/analytics/selectors*.py guanxi/analytics/dashboards.py \
 		guanxi/core/dashboards.py guanxi/core/forms_dashboards.py guanxi/core/api_dashboards.py \

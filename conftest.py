@@ -28,3 +28,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     media = str(getattr(settings, "MEDIA_ROOT", ""))
     if "guanxi-test-media-" in media:
         shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_rules():
+    """The duplicate-matching rules are cached outside the database, so a test's
+    rolled-back save must not leave its rules to the next test."""
+    from guanxi.integrations.match_rules import forget_cached_rules
+
+    forget_cached_rules()
+    yield
+    forget_cached_rules()

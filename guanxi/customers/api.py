@@ -7,12 +7,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.renderers import JSONRenderer
+from pydantic import Field
 
 from guanxi.core.access import require
 from guanxi.core.custom_fields import PREFIX
 from guanxi.core.models import Team, User
+from guanxi.customers.duplicates import ACCOUNTS, possible_duplicates
 from guanxi.customers.models import Account, Contact, CustomerTier
 from guanxi.customers.object_types import ACCOUNT, CONTACT, TIER
 from guanxi.customers.schemas import (
@@ -58,8 +60,10 @@ from guanxi.customers.services.bulk import bulk_change
 from guanxi.integrations.api.duplicates import (
     CONFIRM_DESCRIPTION,
     DuplicateWarningSchema,
+    ErrorItemSchema,
     duplicate_conflict,
 )
+from guanxi.integrations.api.errors import error_body
 from guanxi.integrations.api.pagination import keyset_page
 
 router = Router(tags=["customers"])
@@ -201,10 +205,69 @@ def get_account(request: HttpRequest, account_id: int) -> Any:
     return get_account_for(request.user, account_id)
 
 
-@router.post("/accounts", response={201: AccountDetailSchema}, summary="Create an account")
-def create_account(request: HttpRequest, payload: AccountIn) -> Any:
+ACCOUNT_CONFIRM_DESCRIPTION = (
+    "Create the account even when it looks like an existing one (otherwise such a request "
+    "answers 409 with the candidates)."
+)
+
+
+class AccountCandidateSchema(Schema):
+    account_id: int
+    name: str
+    url: str = Field(description="The account's page in the web interface")
+    score: float = Field(description="0–1; 1 is certainly the same company")
+    reasons: list[str]
+
+
+class AccountDuplicateWarningSchema(Schema):
+    errors: list[ErrorItemSchema]
+    candidates: list[AccountCandidateSchema] = Field(
+        description="Existing accounts, best match first"
+    )
+
+
+def _account_conflict(user: Any, fields: dict[str, Any]) -> Status | None:
+    """``Status(409, …)`` when the account about to be created looks like one the user
+    can see (by the matching rules in use); ``None`` when it does not."""
+    found = possible_duplicates(user, fields, kind=ACCOUNTS)
+    if not found:
+        return None
+    message = _(
+        "This looks like an account that already exists. Send the request again with "
+        "?confirm_duplicate=true to create it anyway."
+    )
+    candidates = [
+        {
+            "account_id": match.account.pk,
+            "name": match.name,
+            "url": match.url,
+            "score": round(float(match.score), 4),
+            "reasons": list(match.reasons),
+        }
+        for match in found
+    ]
+    return Status(409, {**error_body(message, code="possible_duplicate"), "candidates": candidates})
+
+
+@router.post(
+    "/accounts",
+    response={201: AccountDetailSchema, 409: AccountDuplicateWarningSchema},
+    summary="Create an account",
+)
+def create_account(
+    request: HttpRequest,
+    payload: AccountIn,
+    confirm_duplicate: bool = Query(False, description=ACCOUNT_CONFIRM_DESCRIPTION),
+) -> Any:
+    """Answers **409 Conflict** with the existing accounts it looks like (same name
+    without the legal form such as 有限公司 or Co., Ltd., a similar name, the same
+    website domain: each with its score and reasons, by the matching rules in use) and
+    creates nothing, unless ``confirm_duplicate=true``. Only accounts the caller may see
+    are candidates."""
     require(request.user, ACCOUNT, "add")
     data = _resolve(_create_kwargs(payload.dict()), request.user)
+    if not confirm_duplicate and (conflict := _account_conflict(request.user, data)):
+        return conflict
     account = account_services.create_account(actor=request.user, **data)
     return Status(201, get_account_for(request.user, account.pk))
 

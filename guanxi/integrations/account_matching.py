@@ -21,6 +21,8 @@ SAME_DOMAIN = 0.93
 SAME_PHONE = 0.86
 # Below this name similarity a different name is not a typo (and is not a reason).
 SIMILAR_NAME = 0.92
+# A similar name in another province is often a branch with its own account.
+PROVINCE_PENALTY = 0.1
 # Web mail and site builders say nothing about who a company is.
 SHARED_DOMAINS = frozenset(
     {"qq.com", "163.com", "126.com", "gmail.com", "outlook.com", "sina.com", "wixsite.com"}
@@ -28,6 +30,24 @@ SHARED_DOMAINS = frozenset(
 
 
 HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class CompanyRules:
+    """What each piece of evidence is worth and the threshold (the defaults are the
+    constants above). A score of 0 switches that evidence off; ``province_penalty`` 0
+    ignores provinces."""
+
+    same_name: float = SAME_NAME
+    similar_name: float = SIMILAR_NAME
+    same_domain: float = SAME_DOMAIN
+    same_phone: float = SAME_PHONE
+    province_penalty: float = PROVINCE_PENALTY
+    threshold: float = THRESHOLD
+    max_block_size: int = MAX_BLOCK_SIZE
+
+
+DEFAULT_COMPANY_RULES = CompanyRules()
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,9 @@ def blocking_keys(record: CompanyRecord) -> set[str]:
     return keys
 
 
-def candidate_pairs(records: list[CompanyRecord]) -> set[tuple[int, int]]:
+def candidate_pairs(
+    records: list[CompanyRecord], rules: CompanyRules = DEFAULT_COMPANY_RULES
+) -> set[tuple[int, int]]:
     """Index pairs ``(i, j)``, ``i < j``, sharing a bucket; oversized buckets skipped."""
     blocks: dict[str, list[int]] = {}
     for index, record in enumerate(records):
@@ -86,14 +108,16 @@ def candidate_pairs(records: list[CompanyRecord]) -> set[tuple[int, int]]:
             blocks.setdefault(key, []).append(index)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if 2 <= len(members) <= MAX_BLOCK_SIZE:
+        if 2 <= len(members) <= rules.max_block_size:
             for position, first in enumerate(members):
                 for second in members[position + 1 :]:
                     pairs.add((first, second))
     return pairs
 
 
-def score_pair(a: CompanyRecord, b: CompanyRecord) -> MatchResult:
+def score_pair(
+    a: CompanyRecord, b: CompanyRecord, rules: CompanyRules = DEFAULT_COMPANY_RULES
+) -> MatchResult:
     """A score in [0, 1] with the reasons: the same or a very similar name (legal form
     ignored), the same website domain, a shared phone; several of them together score
     higher than any one (1 - the product of their complements). Similar names in
@@ -102,26 +126,28 @@ def score_pair(a: CompanyRecord, b: CompanyRecord) -> MatchResult:
     reasons: list[str] = []
     key_a, key_b = name_key(a.name), name_key(b.name)
     name_score = 0.0
-    if key_a and key_a == key_b:
-        name_score = SAME_NAME
+    names_count = rules.same_name > 0
+    if names_count and key_a and key_a == key_b:
+        name_score = rules.same_name
         reasons.append(f"same name {key_a} ({a.name} = {b.name})")
-    elif key_a and key_b:
+    elif names_count and key_a and key_b:
         similarity = jaro_winkler(key_a, key_b)
-        if similarity >= SIMILAR_NAME:
-            name_score = similarity * SAME_NAME
+        if similarity >= rules.similar_name:
+            name_score = similarity * rules.same_name
             reasons.append(f"similar name {a.name} ~ {b.name}")
-    if name_score and a.province and b.province and a.province != b.province:
-        name_score -= 0.1
+    different_provinces = a.province and b.province and a.province != b.province
+    if name_score and different_provinces and rules.province_penalty > 0:
+        name_score = max(name_score - rules.province_penalty, 0.0)
         reasons.append(f"different provinces {a.province} / {b.province}")
     if name_score:
         evidence.append(name_score)
     domain = domain_key(a.website)
-    if domain and domain == domain_key(b.website):
-        evidence.append(SAME_DOMAIN)
+    if rules.same_domain > 0 and domain and domain == domain_key(b.website):
+        evidence.append(rules.same_domain)
         reasons.append(f"same website {domain}")
     shared = sorted(phone_keys(a) & phone_keys(b))
-    if shared:
-        evidence.append(SAME_PHONE)
+    if rules.same_phone > 0 and shared:
+        evidence.append(rules.same_phone)
         reasons.append(f"same phone ending {shared[0][-4:]}")
     missing = 1.0
     for value in evidence:

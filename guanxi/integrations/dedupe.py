@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404
 from guanxi.core.models import User
 from guanxi.customers.models import AccountContact, Contact
 from guanxi.customers.selectors import contacts_visible_to
+from guanxi.integrations.match_rules import person_rules
 from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
-from guanxi.integrations.pair_store import store_pairs
+from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs
 from guanxi.lib import names
 from guanxi.lib.matching import (
-    DEFAULT_RULES,
     MatchRules,
     PersonRecord,
     candidate_pairs,
@@ -83,21 +83,35 @@ def draft_record(fields: Mapping[str, Any]) -> PersonRecord:
     )
 
 
+# A rules preview scores at most this many contacts (the most recently changed).
+PREVIEW_LIMIT = 5000
+
+
 @dataclass
 class PossibleDuplicate:
     contact: Contact
     score: float
     reasons: list[str]
 
+    @property
+    def name(self) -> str:
+        return self.contact.full_name
+
+    @property
+    def url(self) -> str:
+        return self.contact.get_absolute_url()
+
 
 def find_duplicates_for(
     user: User,
     draft_fields: Mapping[str, Any],
     *,
-    rules: MatchRules = DEFAULT_RULES,
+    rules: MatchRules | None = None,
     limit: int = 5,
 ) -> list[PossibleDuplicate]:
-    """Contacts the user can see that look like the draft, best first."""
+    """Contacts the user can see that look like the draft, best first (by the rules in
+    use unless ``rules`` are given)."""
+    rules = rules or person_rules()
     draft = draft_record(draft_fields)
     if not (draft.name or draft.family_name or draft.given_name or draft.emails or draft.phones):
         return []
@@ -133,13 +147,13 @@ def duplicates_of(
     return find_duplicates_for(user, {"email": email, "phone": phone, "name": name})
 
 
-def scan_contacts(
-    *, rules: MatchRules = DEFAULT_RULES, changed_since: datetime | None = None
-) -> int:
-    """Score every blocked pair of live contacts and store those above the threshold;
-    dismissed and merged pairs keep their status. With ``changed_since`` only pairs with
-    a contact changed since then are scored and refreshed (the nightly scan). Returns
-    the number of open pairs. Safe to run twice."""
+def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | None = None) -> int:
+    """Score every blocked pair of live contacts and store those above the threshold
+    (by the rules in use unless ``rules`` are given); dismissed and merged pairs keep
+    their status. With ``changed_since`` only pairs with a contact changed since then
+    are scored and refreshed (the nightly scan). Returns the number of open pairs. Safe
+    to run twice."""
+    rules = rules or person_rules()
     contacts = list(_with_details(Contact.objects.all()))
     records = [record_of(contact) for contact in contacts]
     touched: set[int] | None = None
@@ -154,6 +168,28 @@ def scan_contacts(
         if result.score >= rules.threshold:
             found[(first, second)] = (result.score, result.reasons)
     return store_pairs(DuplicatePair, found, touched)
+
+
+def preview_rules(proposed: MatchRules, *, limit: int = PREVIEW_LIMIT) -> RulesPreview:
+    """How many pairs ``proposed`` would suggest next to the rules in use: over a scan of
+    the live contacts (the ``limit`` most recently changed) and the open pairs stored."""
+    contacts = list(_with_details(Contact.objects.order_by("-updated_at", "-pk"))[: limit + 1])
+    records = {contact.pk: record_of(contact) for contact in contacts[:limit]}
+    stored = list(
+        DuplicatePair.objects.filter(status=PairStatus.OPEN).values_list("first_id", "second_id")
+    )
+    missing = {pk for pair in stored for pk in pair} - set(records)
+    others = {c.pk: record_of(c) for c in _with_details(Contact.objects.filter(pk__in=missing))}
+    return compare_rules(
+        records,
+        stored=stored,
+        stored_records=others,
+        sample=len(contacts) > limit,
+        current=person_rules(),
+        proposed=proposed,
+        candidates=candidate_pairs,
+        score=score_pair,
+    )
 
 
 def pairs_visible_to(user: User) -> QuerySet[DuplicatePair]:
@@ -192,6 +228,7 @@ __all__ = [
     "find_duplicates_for",
     "pairs_visible_to",
     "phone_digits",
+    "preview_rules",
     "record_of",
     "scan_contacts",
 ]

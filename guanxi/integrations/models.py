@@ -96,3 +96,6 @@ from guanxi.integrations.models_dedupe import (  # noqa: E402,F401  (duplicates 
     DuplicatePair,
     Merge,
 )
+from guanxi.integrations.models_match_rules import (  # noqa: E402,F401  (matching rules)
+    MatchRuleSet,
+)

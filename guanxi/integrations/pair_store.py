@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -41,3 +43,66 @@ def store_pairs(
         ]
         manager.filter(pk__in=stale).delete()
     return int(manager.filter(status=PairStatus.OPEN).count())
+
+
+@dataclass(frozen=True)
+class RulesPreview:
+    """What other rules would suggest, next to the rules in use: over a scan of
+    ``records`` records (``sample``: only the most recently changed ones) and over the
+    open pairs stored now."""
+
+    records: int
+    sample: bool
+    scan_now: int
+    scan_proposed: int
+    added: int
+    removed: int
+    stored_open: int
+    stored_now: int
+    stored_proposed: int
+
+
+def compare_rules(
+    records: dict[int, Any],
+    *,
+    stored: list[tuple[int, int]],
+    stored_records: dict[int, Any],
+    sample: bool,
+    current: Any,
+    proposed: Any,
+    candidates: Callable[[list[Any], Any], set[tuple[int, int]]],
+    score: Callable[[Any, Any, Any], Any],
+) -> RulesPreview:
+    """Score the blocked pairs of ``records`` (pk -> matcher record) and the ``stored``
+    open pairs (their records in ``records`` or ``stored_records``) under both rule
+    sets; nothing is saved."""
+    known = {**stored_records, **records}
+    keys = list(records)
+    values = [records[pk] for pk in keys]
+
+    def suggested(pairs: Iterable[tuple[int, int]], rules: Any) -> set[tuple[int, int]]:
+        return {
+            (a, b)
+            for a, b in pairs
+            if a in known
+            and b in known
+            and score(known[a], known[b], rules).score >= rules.threshold
+        }
+
+    blocked: set[tuple[int, int]] = set()
+    for rules in (current, proposed):
+        for i, j in candidates(values, rules):
+            first, second = sorted((keys[i], keys[j]))
+            blocked.add((first, second))
+    now, after = suggested(blocked, current), suggested(blocked, proposed)
+    return RulesPreview(
+        records=len(records),
+        sample=sample,
+        scan_now=len(now),
+        scan_proposed=len(after),
+        added=len(after - now),
+        removed=len(now - after),
+        stored_open=len(stored),
+        stored_now=len(suggested(stored, current)),
+        stored_proposed=len(suggested(stored, proposed)),
+    )

@@ -40,7 +40,9 @@ class PersonRecord:
 @dataclass(frozen=True)
 class MatchRules:
     """Weights of the evidence and the threshold; the defaults were tuned on FEBRL 4
-    (without dates of birth and social security ids), see docs/duplicates.md."""
+    (without dates of birth and social security ids), see docs/duplicates.md. A weight
+    (or a same-email/same-phone score) of 0 ignores that evidence: it neither counts
+    nor shows as a reason (how switched-off evidence reaches the scorer)."""
 
     family_name: float = 3.0
     given_name: float = 2.5
@@ -233,6 +235,15 @@ def _display_name(record: PersonRecord) -> str:
     return " ".join(part for part in (record.given_name, record.family_name) if part)
 
 
+def _name_reason(a: PersonRecord, b: PersonRecord, family_sim: float, given_sim: float) -> str:
+    if family_sim >= 0.999 and given_sim >= 0.999:
+        shown_a, shown_b = _display_name(a), _display_name(b)
+        return f"same name {shown_a}" if shown_a == shown_b else f"name {shown_a} = {shown_b}"
+    if min(family_sim, given_sim) >= 0.85:
+        return f"similar name {_display_name(a)} ~ {_display_name(b)}"
+    return ""
+
+
 def score_pair(
     a: PersonRecord, b: PersonRecord, rules: MatchRules = DEFAULT_RULES, region: str = "CN"
 ) -> MatchResult:
@@ -241,13 +252,13 @@ def score_pair(
     floor = 0.0
     emails_a = {email_key(e) for e in a.emails if e.strip()}
     emails_b = {email_key(e) for e in b.emails if e.strip()}
-    if emails_a & emails_b:
+    if emails_a & emails_b and rules.same_email_score > 0:
         floor = rules.same_email_score
         reasons.append(f"same email {sorted(emails_a & emails_b)[0]}")
     phones_a = {phone_key(p, region) for p in a.phones if phone_digits(p)}
     phones_b = {phone_key(p, region) for p in b.phones if phone_digits(p)}
     shared_phones = {p for p in phones_a & phones_b if len(p) >= 7}
-    if shared_phones:
+    if shared_phones and rules.same_phone_score > 0:
         floor = max(floor, rules.same_phone_score)
         reasons.append(f"same phone ending {sorted(shared_phones)[0][-4:]}")
 
@@ -267,35 +278,30 @@ def score_pair(
     family_sim, given_sim = max(straight, swapped, key=lambda pair: sum(max(s, 0) for s in pair))
     add(family_sim, rules.family_name)
     add(given_sim, rules.given_name)
-    if family_sim >= 0.999 and given_sim >= 0.999:
-        shown_a, shown_b = _display_name(a), _display_name(b)
-        if shown_a == shown_b:
-            reasons.append(f"same name {shown_a}")
-        else:
-            reasons.append(f"name {shown_a} = {shown_b}")
-    elif min(family_sim, given_sim) >= 0.85:
-        reasons.append(f"similar name {_display_name(a)} ~ {_display_name(b)}")
+    reason = _name_reason(a, b, family_sim, given_sim)
+    if reason and (rules.family_name > 0 or rules.given_name > 0):
+        reasons.append(reason)
 
     street_sim = _similar(_text_key(a.street), _text_key(b.street))
     add(street_sim, rules.street)
-    if street_sim >= 0.95:
+    if street_sim >= 0.95 and rules.street > 0:
         reasons.append("same address")
     city_sim = _similar(_text_key(a.city), _text_key(b.city))
     add(city_sim, rules.city)
     postcode_a, postcode_b = postcode_key(a.postcode), postcode_key(b.postcode)
     if postcode_a and postcode_b:
         add(jaro_winkler(postcode_a, postcode_b), rules.postcode)
-        if postcode_a == postcode_b:
+        if postcode_a == postcode_b and rules.postcode > 0:
             reasons.append(f"same postcode {postcode_a}")
     company_a = normalize_company(a.company) if a.company else ""
     company_b = normalize_company(b.company) if b.company else ""
     company_sim = _similar(compact(company_a), compact(company_b))
     add(company_sim, rules.company)
-    if company_sim >= 0.999:
+    if company_sim >= 0.999 and rules.company > 0:
         reasons.append(f"same company {strip_legal_suffix(a.company)}")
     if a.birth_year and b.birth_year:
         add(1.0 if a.birth_year == b.birth_year else 0.0, rules.birth_year)
-        if a.birth_year == b.birth_year:
+        if a.birth_year == b.birth_year and rules.birth_year > 0:
             reasons.append(f"same birth year {a.birth_year}")
 
     soft = total / weight * min(1.0, weight / rules.min_evidence) if weight else 0.0

@@ -23,6 +23,7 @@ from guanxi.core.views.attachments import attachment_panel
 from guanxi.core.views.errors import flash_errors
 from guanxi.core.views.saved_views import saved_views_panel
 from guanxi.customers.choices import Channel, Industry
+from guanxi.customers.duplicates import ACCOUNTS, possible_duplicates
 from guanxi.customers.forms import AccountForm, AddressFormSet
 from guanxi.customers.list_marks import account_marks
 from guanxi.customers.models import Account, Consent
@@ -178,6 +179,7 @@ def _account_form_page(
     request: HttpRequest, *, account: Any = None, title: str, cancel_url: str
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
+    duplicates: list[Any] = []
     initial = AccountForm.initial_for(account) if account is not None else None
     form = AccountForm(data, user=request.user, account=account, initial=initial)
     addresses = Rows(
@@ -193,18 +195,24 @@ def _account_form_page(
         fields["addresses"] = addresses.data()
         if "owner" in form.fields and fields.get("team") is None:
             fields.pop("team")  # empty: the owner's first team (or unchanged)
-        try:
-            if account is None:
-                account = create_account(actor=request.user, **fields)
-                messages.success(request, _("The account was created."))
+        # A new account that looks like one already here waits for the user to confirm.
+        if account is None and not request.POST.get("confirm_duplicate"):
+            duplicates = possible_duplicates(request.user, fields, kind=ACCOUNTS)
+        if not duplicates:
+            try:
+                if account is None:
+                    account = create_account(actor=request.user, **fields)
+                    messages.success(request, _("The account was created."))
+                else:
+                    update_account(actor=request.user, account=account, **fields)
+                    messages.success(request, _("The account was saved."))
+            except ValidationError as error:
+                add_errors(form, [addresses], error)
             else:
-                update_account(actor=request.user, account=account, **fields)
-                messages.success(request, _("The account was saved."))
-        except ValidationError as error:
-            add_errors(form, [addresses], error)
-        else:
-            return redirect("customers:account_detail", pk=account.pk)
+                return redirect("customers:account_detail", pk=account.pk)
     context = {
+        "duplicates": duplicates,
+        "duplicate_kind": ACCOUNTS,
         "form": form,
         "formsets": [(_("Addresses"), addresses.formset)],
         "title": title,
