@@ -18,6 +18,7 @@ from guanxi.core.models import Team, User
 from guanxi.integrations.api.calls import call_service, caller
 from guanxi.integrations.api.pagination import keyset_page
 from guanxi.sales.models import Product
+from guanxi.service.api_field_hours import router as hours_router
 from guanxi.service.models import BusinessCalendar, ServicePoint, Technician, VisitStatus
 from guanxi.service.object_types import FIELD_PERFORMANCE, SERVICE_POINT, VISIT
 from guanxi.service.schemas_field import (
@@ -51,6 +52,7 @@ from guanxi.service.services import field as services
 from guanxi.service.services import field_points
 
 router = Router(tags=["Field service"])
+router.add_router("", hours_router)  # technicians' hours, time off and free slots
 
 NAMES = {
     "service_point": "service_point_id",
@@ -328,7 +330,8 @@ def dispatch(
     service_point_id: int | None = None,
 ) -> Any:
     """From ``day`` (today by default): each technician with their visits overlapping
-    the days, and the requests waiting for a technician: overdue first, then the oldest."""
+    the days, their working hours each day, their time off then and their next free
+    slots, and the requests waiting for a technician: overdue first, then the oldest."""
     require(request.user, VISIT, "view")
     if not 1 <= days <= 14:
         raise ValidationError({"days": _("Give 1 to 14 days.")})
@@ -344,6 +347,9 @@ def dispatch(
                 "service_point_id": row.technician.service_point_id,
                 "skills": row.technician.skills,
                 "visits": row.visits,
+                "hours": [{"day": day, "hours": text} for day, text in row.hours],
+                "absences": row.absences,
+                "free_slots": [{"start": start, "end": end} for start, end in row.slots],
             }
             for row in board.rows
         ],

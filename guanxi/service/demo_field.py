@@ -1,8 +1,11 @@
-"""Demo field service: three service points (北京, 上海, 广州) with their teams and
-technicians, and visits for the demo tickets with sold units: done ones (some fixed,
-some not), scheduled ones, requests left waiting long enough to be overdue, and repeat
-repairs of the same units. Everything goes through the services (dated with their
-``now``), by a demo dispatcher who manages the three teams. Deterministic for a seed.
+"""Demo field service: three service points (北京, 上海, 广州) on the default business
+calendar, with their teams and technicians (working hours of their own: full days with
+Saturday mornings, or shorter days; one has leave next week), and visits for the demo
+tickets with sold units, each in its technician's first free slot: done ones (some
+fixed, some not), scheduled ones, requests left waiting long enough to be overdue, and
+repeat repairs of the same units. Everything goes through the services (dated with
+their ``now``), by a demo dispatcher who manages the three teams. Deterministic for a
+seed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from django.utils import timezone
 
 from guanxi.core.models import Role, Team, TeamMembership, User
 from guanxi.service.models import ServicePoint, Technician, Ticket, Visit
+from guanxi.service.services.calendars import default_calendar
 from guanxi.service.services.field import complete_visit, request_visit, schedule_visit
+from guanxi.service.services.field_hours import (
+    add_time_off,
+    set_technician_hours,
+    technician_free_slots,
+)
 from guanxi.service.services.field_overdue import flag_overdue_visits
 from guanxi.service.services.field_points import add_technician, create_service_point
 from guanxi.service.services.tickets import open_ticket
@@ -28,6 +37,18 @@ POINTS = [
 TECHNICIANS = [("王", "强"), ("李", "伟"), ("张", "敏"), ("刘", "洋"), ("陈", "静"), ("杨", "磊")]
 SKILLS = [["Hardware repair", "Printers"], ["Hardware repair"], ["Printers", "Networks"]]
 DISPATCHER_EMAIL = "field.dispatcher@demo.guanxi.test"
+# Own weekly hours of the first and second technician of each point.
+HOURS = [
+    [
+        *({"weekday": day, "starts": "09:00", "ends": "18:00"} for day in range(5)),
+        {"weekday": 5, "starts": "09:00", "ends": "12:00"},
+    ],
+    [
+        {"weekday": day, "starts": starts, "ends": ends}
+        for day in range(5)
+        for starts, ends in (("08:30", "12:00"), ("13:00", "17:30"))
+    ],
+]
 REPORTS = [
     "更换了主板，测试正常。",
     "Replaced the fuser unit; printed 20 test pages.",
@@ -71,6 +92,7 @@ def load_field_service(*, visits: int = 30, seed: int = 2026) -> dict[str, int]:
             district=district,
             coverage=coverage,
             team=teams[index],
+            calendar=default_calendar(),
         )
         points.append(point)
         technicians[point.pk] = []
@@ -82,18 +104,19 @@ def load_field_service(*, visits: int = 30, seed: int = 2026) -> dict[str, int]:
                 "service_agent",
             )
             TeamMembership.objects.get_or_create(team=teams[index], user=user)
-            technicians[point.pk].append(
-                add_technician(
-                    actor=dispatcher,
-                    service_point=point,
-                    user=user,
-                    skills=SKILLS[(index + offset) % len(SKILLS)],
-                )
+            technician = add_technician(
+                actor=dispatcher,
+                service_point=point,
+                user=user,
+                skills=SKILLS[(index + offset) % len(SKILLS)],
             )
+            set_technician_hours(actor=dispatcher, technician=technician, hours=HOURS[offset])
+            technicians[point.pk].append(technician)
+    now = timezone.now()
+    _leave_next_week(dispatcher, technicians[points[0].pk][1], now)
     tickets = list(
         Ticket.objects.filter(serial__isnull=False).select_related("serial").order_by("pk")[:visits]
     )
-    now = timezone.now()
     made = 0
     for index, ticket in enumerate(tickets):
         point = points[index % len(points)]
@@ -107,17 +130,14 @@ def load_field_service(*, visits: int = 30, seed: int = 2026) -> dict[str, int]:
         if kind == 4:
             continue  # left waiting: overdue when requested more than a few days ago
         technician = crew[index % len(crew)]
-        start = (requested + timedelta(days=1)).replace(
-            hour=9 + (index % 4) * 2, minute=0, second=0, microsecond=0
+        free = technician_free_slots(
+            technician, after=requested + timedelta(days=1, hours=index % 4 * 2), count=1
         )
-        schedule_visit(
-            actor=dispatcher,
-            visit=visit,
-            technician=technician,
-            start=start,
-            end=start + timedelta(hours=2),
-        )
-        if start + timedelta(hours=2) > now or kind == 3:
+        if not free:
+            continue
+        start, end = free[0]
+        schedule_visit(actor=dispatcher, visit=visit, technician=technician, start=start, end=end)
+        if end > now or kind == 3:
             continue  # still to come (or past its window and not done: overdue)
         done_at = start + timedelta(hours=1, minutes=rng.randint(0, 50))
         complete_visit(
@@ -132,6 +152,20 @@ def load_field_service(*, visits: int = 30, seed: int = 2026) -> dict[str, int]:
             made += _repeat(dispatcher, ticket, point, done_at + timedelta(days=3))
     flag_overdue_visits(now=now)
     return {"points": len(points), "visits": made}
+
+
+def _leave_next_week(dispatcher: User, technician: Technician, now: datetime) -> None:
+    """Three days of leave from next Monday."""
+    monday = timezone.localdate(now) + timedelta(days=7 - timezone.localdate(now).weekday())
+    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+    add_time_off(
+        actor=dispatcher,
+        technician=technician,
+        starts_at=start,
+        ends_at=start + timedelta(days=3),
+        reason="leave",
+        note="年假",
+    )
 
 
 def _repeat(dispatcher: User, ticket: Ticket, point: ServicePoint, at: datetime) -> int:

@@ -1,9 +1,10 @@
-"""Forms of field service: service points and technicians, requesting, scheduling,
-moving on and completing visits."""
+"""Forms of field service: service points and technicians (their hours and time off),
+requesting, scheduling, moving on and completing visits."""
 
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Any
 
 from django import forms
@@ -13,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.lib import regions
 from guanxi.sales.models import Product
-from guanxi.service.models import Technician, VisitOutcome, VisitStatus
+from guanxi.service.forms import WEEKDAYS
+from guanxi.service.models import Technician, TimeOffReason, VisitOutcome, VisitStatus
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -207,3 +209,77 @@ class VisitEditForm(forms.Form):
     def __init__(self, *args: Any, points: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service_point"].queryset = points  # type: ignore[attr-defined]
+
+
+_PERIOD = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})$")
+
+
+def parse_periods(text: str) -> list[tuple[time, time]]:
+    """``09:00-12:00, 13:00-18:00`` as (start, end) pairs; empty text: none."""
+    periods = []
+    for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+        match = _PERIOD.match(part)
+        if match is None:
+            raise forms.ValidationError(_("Write each period as hh:mm-hh:mm, separated by commas."))
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        try:
+            start, end = time(h1, m1), time(h2, m2)
+        except ValueError as error:
+            message = _("%(period)s is not a time of day.") % {"period": part}
+            raise forms.ValidationError(message) from error
+        if end <= start:
+            raise forms.ValidationError(_("The hours must end after they start."))
+        periods.append((start, end))
+    return periods
+
+
+class TechnicianHoursForm(forms.Form):
+    """A technician's own weekly hours, one weekday a field; all empty: they work by
+    their service point's business calendar."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, name in enumerate(WEEKDAYS):
+            self.fields[f"day_{day}"] = forms.CharField(
+                label=name,
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 13:00-18:00"}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        rows: list[dict[str, Any]] = []
+        for day in range(7):
+            name = f"day_{day}"
+            if name not in cleaned:
+                continue
+            try:
+                periods = parse_periods(cleaned[name])
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            rows += [{"weekday": day, "starts": s, "ends": e} for s, e in periods]
+        cleaned["hours"] = rows
+        return cleaned
+
+    @staticmethod
+    def initial_for(rows: Any) -> dict[str, str]:
+        """The form's initial text from hours rows (``weekday``, ``starts``, ``ends``)."""
+        texts: dict[str, list[str]] = {}
+        for row in rows:
+            texts.setdefault(f"day_{row.weekday}", []).append(
+                f"{row.starts:%H:%M}-{row.ends:%H:%M}"
+            )
+        return {name: ", ".join(parts) for name, parts in texts.items()}
+
+
+class TimeOffForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=pgettext_lazy("time off", "From"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=pgettext_lazy("time off", "Until"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=TimeOffReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

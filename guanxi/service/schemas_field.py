@@ -3,7 +3,7 @@ board and performance."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from ninja import Field, Schema
 
@@ -144,12 +144,30 @@ class CompleteIn(Schema):
     parts: list[PartIn] = []
 
 
+class DayHours(Schema):
+    day: date
+    hours: str = Field(description="The working hours that day as text, e.g. 09:00–18:00")
+
+
+class AbsenceSchema(Schema):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class FreeSlot(Schema):
+    start: datetime
+    end: datetime
+
+
 class DispatchRow(Schema):
     technician_id: int
     name: str
     service_point_id: int
     skills: list[str]
     visits: list[VisitSchema]
+    hours: list[DayHours] = Field(description="Per day shown")
+    absences: list[AbsenceSchema] = Field(description="Time off overlapping the days shown")
+    free_slots: list[FreeSlot] = Field(description="The next three free two-hour windows")
 
 
 class DispatchSchema(Schema):
@@ -192,3 +210,48 @@ class PerformanceSchema(Schema):
     points: list[FiguresSchema]
     technicians: list[FiguresSchema]
     repeats: list[RepeatSchema]
+
+
+class HoursRow(Schema):
+    weekday: int = Field(description="0 = Monday … 6 = Sunday")
+    starts: time
+    ends: time
+
+
+class HoursSchema(Schema):
+    technician_id: int
+    source: str = Field(
+        description="own: the technician's hours; service_point: the point's business "
+        "calendar; any: no calendar, any time"
+    )
+    timezone: str
+    own: list[HoursRow] = Field(description="The technician's own hours (empty: none)")
+    weekly: list[HoursRow] = Field(description="The weekly hours they work by")
+
+
+class HoursIn(Schema):
+    hours: list[HoursRow] = Field(description="Empty: work by the service point's calendar")
+
+
+class TimeOffSchema(Schema):
+    id: int
+    technician_id: int
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    note: str
+    created_by_id: int | None
+    created_at: datetime
+
+
+class TimeOffIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    reason: str = Field("leave", description="leave, sick, training or other")
+    note: str = ""
+
+
+class SlotSchema(Schema):
+    technician_id: int
+    start: datetime
+    end: datetime

@@ -1,6 +1,6 @@
-"""Reads of field service: service points, technicians and visits narrowed to what the
-user may see, a customer's site address, earlier done visits (repeat repairs) and the
-dispatch board."""
+"""Reads of field service: service points, technicians (with their calendars) and visits
+narrowed to what the user may see, a customer's site address, earlier done visits
+(repeat repairs) and the dispatch board with hours, time off and free slots."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from guanxi.core.access import get_for_or_404, restrict
 from guanxi.customers.models import Address
-from guanxi.service.models import ServicePoint, Technician, Ticket, Visit, VisitStatus
+from guanxi.service.models import ServicePoint, Technician, Ticket, TimeOff, Visit, VisitStatus
 from guanxi.service.models.field import BOOKED_VISIT, OPEN_VISIT
+from guanxi.service.services.field_hours import (
+    DEFAULT_VISIT_LENGTH,
+    Slot,
+    hours_on,
+    technician_calendar,
+)
+from guanxi.service.services.field_slots import HORIZON, Span, free_slots
 
 VISIT_RELATED = (
     "ticket",
@@ -49,6 +57,35 @@ def technicians_of(point: ServicePoint | None = None, *, active: bool = True) ->
     if active:
         queryset = queryset.filter(is_active=True, user__is_active=True)
     return queryset.order_by("service_point__name", "user__full_name", "pk")
+
+
+CALENDAR_PREFETCH = ("hours", "service_point__calendar__hours", "service_point__calendar__days")
+
+
+def with_calendars(queryset: QuerySet[Technician]) -> QuerySet[Technician]:
+    """Technicians with what their calendars are read from (``field_hours``)."""
+    return queryset.select_related("service_point__calendar").prefetch_related(*CALENDAR_PREFETCH)
+
+
+def get_technician(pk: Any) -> Technician:
+    """A technician with their user, point and calendar rows; 404 when missing (service
+    points and their technicians are read by everyone who may see service points)."""
+    found = with_calendars(Technician.objects.select_related("user")).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def time_off_of(
+    technician: Technician, *, start: datetime | None = None, end: datetime | None = None
+) -> QuerySet[TimeOff]:
+    """The technician's time off overlapping ``start``–``end`` (each end optional)."""
+    queryset = TimeOff.objects.filter(technician=technician).select_related("created_by")
+    if start is not None:
+        queryset = queryset.filter(ends_at__gt=start)
+    if end is not None:
+        queryset = queryset.filter(starts_at__lt=end)
+    return queryset.order_by("starts_at", "pk")
 
 
 def visits_visible_to(user: Any, action: str = "view") -> QuerySet[Visit]:
@@ -175,6 +212,11 @@ def busy_visits(technician: Technician, start: datetime, end: datetime) -> Query
 class BoardRow:
     technician: Technician
     visits: list[Visit] = field(default_factory=list)
+    # The working hours of each shown day as text, the time off overlapping the days
+    # and the technician's next free slots (of ``DEFAULT_VISIT_LENGTH``).
+    hours: list[tuple[date, str]] = field(default_factory=list)
+    absences: list[TimeOff] = field(default_factory=list)
+    slots: list[Span] = field(default_factory=list)
 
 
 @dataclass
@@ -184,16 +226,69 @@ class Board:
     rows: list[BoardRow]
     unscheduled: list[Visit]
     points: list[ServicePoint]
+    # Per waiting visit: the first free slots among the technicians who may take it.
+    suggestions: dict[int, list[Slot]] = field(default_factory=dict)
+
+
+def _calendars(rows: dict[int, BoardRow], start: date, days: int, now: datetime) -> None:
+    """Each row's hours for the shown days, time off and next free slots: three queries
+    (visits and time off, for every technician at once) plus the calendars' prefetch."""
+    begin, finish = day_start(start), day_start(start + timedelta(days=days))
+    after = max(now, begin)
+    horizon = after + HORIZON
+    busy: dict[int, list[Span]] = {pk: [] for pk in rows}
+    for technician_id, visit_start, visit_end in Visit.objects.filter(
+        technician__in=list(rows),
+        status__in=BOOKED_VISIT,
+        scheduled_start__lt=horizon,
+        scheduled_end__gt=after,
+    ).values_list("technician_id", "scheduled_start", "scheduled_end"):
+        if visit_start is not None and visit_end is not None:
+            busy[technician_id].append((visit_start, visit_end))
+    for absence in TimeOff.objects.filter(
+        technician__in=list(rows), starts_at__lt=max(finish, horizon), ends_at__gt=begin
+    ).order_by("starts_at", "pk"):
+        busy[absence.technician_id].append((absence.starts_at, absence.ends_at))
+        if absence.starts_at < finish:
+            rows[absence.technician_id].absences.append(absence)
+    for pk, row in rows.items():
+        calendar = technician_calendar(row.technician)
+        row.hours = [
+            (day, hours_on(calendar, day))
+            for day in (start + timedelta(days=n) for n in range(days))
+        ]
+        row.slots = free_slots(calendar, busy[pk], length=DEFAULT_VISIT_LENGTH, after=after)
+
+
+def _suggestions(rows: list[BoardRow], visits: list[Visit]) -> dict[int, list[Slot]]:
+    suggestions = {}
+    for visit in visits:
+        slots = [
+            Slot(row.technician, slot_start, slot_end)
+            for row in rows
+            if row.technician.service_point_id == visit.service_point_id
+            and row.technician.has_skill(visit.skill)
+            for slot_start, slot_end in row.slots
+        ]
+        slots.sort(key=lambda slot: (slot.start, slot.technician.pk))
+        suggestions[visit.pk] = slots[:3]
+    return suggestions
 
 
 def dispatch_board(
-    user: Any, *, start: date, days: int = 1, point: ServicePoint | None = None
+    user: Any,
+    *,
+    start: date,
+    days: int = 1,
+    point: ServicePoint | None = None,
+    now: datetime | None = None,
 ) -> Board:
     """The technicians (rows) with the visits in their windows from ``start`` for
-    ``days`` days, and the requests waiting for a technician, overdue first then the
-    oldest; only visits the user may see. Four queries whatever the size."""
+    ``days`` days, their hours and time off then, and the requests waiting for a
+    technician, overdue first then the oldest, each with the first free slots; only
+    visits the user may see. A constant number of queries whatever the size."""
     begin, finish = day_start(start), day_start(start + timedelta(days=days))
-    technicians = list(technicians_of(point))
+    technicians = list(with_calendars(technicians_of(point)))
     visible = visits_visible_to(user)
     if point is not None:
         visible = visible.filter(service_point=point)
@@ -208,7 +303,9 @@ def dispatch_board(
     )
     rows = {t.pk: BoardRow(technician=t) for t in technicians}
     for visit in booked:
-        rows[visit.technician_id].visits.append(visit)
+        if visit.technician_id is not None:
+            rows[visit.technician_id].visits.append(visit)
+    _calendars(rows, start, days, now or timezone.now())
     waiting = list(overdue_first(visible.filter(status=VisitStatus.REQUESTED))[:200])
     return Board(
         start=start,
@@ -216,4 +313,5 @@ def dispatch_board(
         rows=list(rows.values()),
         unscheduled=waiting,
         points=list(active_service_points()),
+        suggestions=_suggestions(list(rows.values()), waiting),
     )

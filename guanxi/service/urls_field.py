@@ -3,7 +3,13 @@ and technicians, visits, the dispatch board and performance."""
 
 from django.urls import URLPattern, path
 
-from guanxi.service.views import field, field_dispatch, field_performance, field_visits
+from guanxi.service.views import (
+    field,
+    field_dispatch,
+    field_hours,
+    field_performance,
+    field_visits,
+)
 
 urlpatterns: list[URLPattern] = [
     path("service/points/", field.field_point_list, name="field_point_list"),
@@ -18,6 +24,26 @@ urlpatterns: list[URLPattern] = [
         "service/technicians/<int:pk>/edit/",
         field.field_technician_edit,
         name="field_technician_edit",
+    ),
+    path(
+        "service/technicians/<int:pk>/",
+        field_hours.field_technician_detail,
+        name="field_technician_detail",
+    ),
+    path(
+        "service/technicians/<int:pk>/hours/",
+        field_hours.field_technician_hours,
+        name="field_technician_hours",
+    ),
+    path(
+        "service/technicians/<int:pk>/time-off/",
+        field_hours.field_time_off_add,
+        name="field_time_off_add",
+    ),
+    path(
+        "service/time-off/<int:pk>/delete/",
+        field_hours.field_time_off_delete,
+        name="field_time_off_delete",
     ),
     path("service/visits/", field_visits.visit_list, name="visit_list"),
     path("service/visits/<int:pk>/", field_visits.visit_detail, name="visit_detail"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -11,7 +11,15 @@ from django.utils import timezone
 from guanxi.core.models import Team, User
 from guanxi.customers.models import Address
 from guanxi.sales.models import Product
-from guanxi.service.models import ServicePoint, Technician, Ticket, Visit
+from guanxi.service.models import (
+    BusinessCalendar,
+    CalendarDay,
+    OpeningHours,
+    ServicePoint,
+    Technician,
+    Ticket,
+    Visit,
+)
 from guanxi.service.services.field import complete_visit, request_visit, schedule_visit
 from guanxi.service.services.field_points import add_technician, create_service_point
 from guanxi.testing.customers import make_account
@@ -119,3 +127,27 @@ def sold_unit(account: Any, product: Product, serial: str) -> Any:
     line = order.lines.get()
     set_line_serials(actor=rep, line=line, serials=[serial])
     return line.serials.get(serial=serial)
+
+
+def working_calendar(
+    *, holidays: Any = (date(2031, 3, 5),), workdays: Any = (date(2031, 3, 8),)
+) -> BusinessCalendar:
+    """A business calendar: Monday to Friday 09:00–12:00 and 13:00–18:00 in Shanghai,
+    with a holiday (Wednesday 2031-03-05) and a make-up Saturday (2031-03-08)."""
+    calendar = BusinessCalendar.objects.create(name=f"Calendar {next(_counter)}")
+    OpeningHours.objects.bulk_create(
+        OpeningHours(calendar=calendar, weekday=day, opens=opens, closes=closes)
+        for day in range(5)
+        for opens, closes in ((time(9), time(12)), (time(13), time(18)))
+    )
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(calendar=calendar, date=day, kind="holiday") for day in holidays]
+        + [CalendarDay(calendar=calendar, date=day, kind="workday") for day in workdays]
+    )
+    return calendar
+
+
+def week_hours() -> list[dict[str, Any]]:
+    """Own working hours: Monday to Friday 09:00–18:00, Saturday 09:00–12:00."""
+    rows = [{"weekday": day, "starts": "09:00", "ends": "18:00"} for day in range(5)]
+    return [*rows, {"weekday": 5, "starts": "09:00", "ends": "12:00"}]

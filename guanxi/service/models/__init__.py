@@ -11,6 +11,7 @@ from guanxi.service.models.field import (
     VisitPart,
     VisitStatus,
 )
+from guanxi.service.models.field_hours import TechnicianHours, TimeOff, TimeOffReason
 from guanxi.service.models.knowledge import Article, ArticleFeedback
 from guanxi.service.models.routing import RoutingRule, Strategy, TeamRouting, TicketRouting
 from guanxi.service.models.sla import BusinessCalendar, CalendarDay, OpeningHours, SlaPolicy
@@ -35,9 +36,12 @@ __all__ = [
     "SurveyKind",
     "TeamRouting",
     "Technician",
+    "TechnicianHours",
     "Ticket",
     "TicketMessage",
     "TicketRouting",
+    "TimeOff",
+    "TimeOffReason",
     "Visit",
     "VisitOutcome",
     "VisitPart",

@@ -5,6 +5,8 @@ and completed with an outcome, the parts used and a report.
 * Who: requesting needs the right to add visits and to change the ticket; scheduling,
   status changes and completion need the right to change the visit (a technician's
   own, a manager's teams').
+* Scheduling checks the technician's calendar (``field_hours``): their working hours
+  and time off.
 * Repeat repairs: a visit for a ticket whose unit (or, without a serial number, the same
   product of the same customer) had a visit done within ``FIELD_REPEAT_DAYS`` is a
   repeat of that visit; checked when requested and again when done.
@@ -37,6 +39,7 @@ from guanxi.service.models import (
 )
 from guanxi.service.object_types import VISIT
 from guanxi.service.selectors_field import busy_visits, customer_address, previous_done_visit
+from guanxi.service.services.field_hours import availability_problem
 from guanxi.service.services.field_points import point_covering
 
 VISIT_FIELDS = (
@@ -163,7 +166,8 @@ def schedule_visit(
     end: datetime | None,
 ) -> Visit:
     """Give the visit a technician of its service point with the needed skill who has no
-    other visit overlapping the window (rescheduling a scheduled visit too)."""
+    other visit overlapping the window, works all of it and is not on time off then
+    (rescheduling a scheduled visit too)."""
     _require_visit(actor, visit)
     visit = _locked(visit)
     errors = Errors()
@@ -194,6 +198,10 @@ def schedule_visit(
                     "end": timezone.localtime(clash.scheduled_end).strftime("%H:%M"),
                 },
             )
+        else:
+            problem = availability_problem(technician, start, end)
+            if problem is not None:
+                errors.add("scheduled_start", problem)
     errors.raise_if_any()
     assert technician is not None
     before = snapshot(visit, VISIT_FIELDS)

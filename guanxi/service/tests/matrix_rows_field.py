@@ -1,7 +1,9 @@
 """Field service's rows in the permission matrix: service points and technicians (set
-up by administrators and service managers, read by everyone), visits (worked by
-service managers and agents, read by sales and analysts), the dispatch board and the
-performance page (administrators, service managers, analysts).
+up by administrators and service managers, read by everyone), technicians' hours (read
+by everyone, set by managers) and time off (recorded and read by managers; a
+technician's own is tested in ``test_field_hours_views.py``), visits and free slots
+(worked by service managers and agents, read by sales and analysts), the dispatch board
+and the performance page (administrators, service managers, analysts).
 
 The acting user is the technician of the visits and a member of the service point's
 team, so team-scoped roles are allowed on them; who sees other teams' visits is tested
@@ -16,8 +18,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from guanxi.service.models import ServicePoint, Technician, Visit, VisitPart
+from guanxi.service.models import (
+    ServicePoint,
+    Technician,
+    TechnicianHours,
+    TimeOff,
+    Visit,
+    VisitPart,
+)
 from guanxi.service.services.field import schedule_visit
+from guanxi.service.services.field_hours import add_time_off
 from guanxi.testing.field import field_admin, make_point, make_technician, make_visit
 from guanxi.testing.matrix import EVERYONE, Case
 from guanxi.testing.service import make_ticket
@@ -101,6 +111,29 @@ def point_edit(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+def other_technician(actor: Any) -> Technician:
+    """A technician who is not the actor, at a point of another team."""
+    return make_technician(make_point(name=f"Matrix point {next(_names)}"))
+
+
+def time_off(actor: Any) -> dict[str, Any]:
+    start, end = _window()
+    entry = add_time_off(
+        actor=field_admin(), technician=other_technician(actor), starts_at=start, ends_at=end
+    )
+    return {"pk": entry.pk}
+
+
+def time_off_form(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    start, end = _window()
+    data = {
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "reason": "training",
+    }
+    return {"pk": other_technician(actor).pk}, data
+
+
 PAGES: dict[str, Case] = {
     "service:field_point_list": Case(
         "POST", SETUP, data={"name": "Matrix new point", "coverage": "北京", "is_active": "on"}
@@ -109,6 +142,17 @@ PAGES: dict[str, Case] = {
     "service:field_point_edit": Case("POST", SETUP, setup=point_edit),
     "service:field_technician_add": Case("POST", SETUP, setup=technician_add),
     "service:field_technician_edit": Case("POST", SETUP, setup=technician_edit),
+    "service:field_technician_detail": Case(
+        "GET", SETUP, kwargs=lambda a: {"pk": other_technician(a).pk}
+    ),
+    "service:field_technician_hours": Case(
+        "POST",
+        SETUP,
+        kwargs=lambda a: {"pk": other_technician(a).pk},
+        data={"day_0": "09:00-12:00, 13:00-18:00", "day_5": "09:00-12:00"},
+    ),
+    "service:field_time_off_add": Case("POST", SETUP, setup=time_off_form),
+    "service:field_time_off_delete": Case("POST", SETUP, kwargs=time_off),
     "service:visit_list": Case("GET", VIEWERS, data={"overdue": "1", "open": "1"}),
     "service:visit_detail": Case("GET", VIEWERS, kwargs=_pk(scheduled)),
     "service:visit_edit": Case(
@@ -160,6 +204,12 @@ def api_technician(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return {}, {"user_id": make_user().pk, "service_point_id": point.pk, "skills": ["Washers"]}
 
 
+def api_time_off(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    start, end = _window()
+    data = {"starts_at": start.isoformat(), "ends_at": end.isoformat(), "reason": "sick"}
+    return {"technician_id": other_technician(actor).pk}, data
+
+
 def api_performance(actor: Any) -> dict[str, Any]:
     today = timezone.localdate()
     return {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()}
@@ -186,6 +236,33 @@ OPERATIONS: dict[tuple[str, str], Case] = {
         SETUP,
         kwargs=lambda a: {"technician_id": _point_and_technician(a)[1].pk},
         data={"skills": ["Dryers"]},
+    ),
+    ("GET", "/api/v1/technicians/{technician_id}/hours"): Case(
+        "GET", EVERYONE, kwargs=lambda a: {"technician_id": other_technician(a).pk}
+    ),
+    ("PUT", "/api/v1/technicians/{technician_id}/hours"): Case(
+        "PUT",
+        SETUP,
+        kwargs=lambda a: {"technician_id": other_technician(a).pk},
+        data={"hours": [{"weekday": 0, "starts": "09:00", "ends": "18:00"}]},
+    ),
+    ("GET", "/api/v1/technicians/{technician_id}/time-off"): Case(
+        "GET", SETUP, kwargs=lambda a: {"technician_id": other_technician(a).pk}
+    ),
+    ("POST", "/api/v1/technicians/{technician_id}/time-off"): Case(
+        "POST", SETUP, setup=api_time_off
+    ),
+    ("DELETE", "/api/v1/time-off/{time_off_id}"): Case(
+        "DELETE", SETUP, kwargs=lambda a: {"time_off_id": time_off(a)["pk"]}
+    ),
+    ("GET", "/api/v1/technicians/{technician_id}/free-slots"): Case(
+        "GET",
+        VIEWERS,
+        kwargs=lambda a: {"technician_id": _point_and_technician(a)[1].pk},
+        query=lambda a: {"length_minutes": 90},
+    ),
+    ("GET", "/api/v1/visits/{visit_id}/free-slots"): Case(
+        "GET", VIEWERS, kwargs=_api(requested, "visit_id")
     ),
     ("GET", "/api/v1/visits"): Case("GET", VIEWERS, query=lambda a: {"overdue": "true"}),
     ("GET", "/api/v1/visits/{visit_id}"): Case("GET", VIEWERS, kwargs=_api(scheduled, "visit_id")),
@@ -217,4 +294,6 @@ def state() -> tuple[Any, ...]:
             )
         ),
         VisitPart.objects.count(),
+        sorted(TechnicianHours.objects.values_list("technician_id", "weekday", "starts", "ends")),
+        sorted(TimeOff.objects.values_list("pk", "technician_id", "starts_at", "reason")),
     )

@@ -42,3 +42,38 @@ def test_the_demo_has_three_points_overdue_visits_and_repeats():
 
     reset_field_service()
     assert Visit.objects.count() == ServicePoint.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_technicians_have_hours_leave_and_visits_in_working_time():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guanxi.service.models import TimeOff
+    from guanxi.service.services.field_hours import hours_source, technician_calendar
+    from guanxi.service.services.field_slots import is_working
+
+    category = make_category(name="Hardware repair", team=make_team(name="Service"))
+    product = make_product(is_serialised=True)
+    for n in range(10):
+        account = make_account()
+        unit = sold_unit(account, product, f"DEMO-{n}")
+        customer_ticket(account=account, product=product, serial=unit, category=category)
+
+    load_field_service(visits=10)
+
+    technicians = list(Technician.objects.select_related("service_point__calendar"))
+    assert {hours_source(t) for t in technicians} == {"own"}
+    leave = TimeOff.objects.get()
+    assert leave.starts_at > timezone.now()
+    assert leave.ends_at - leave.starts_at == timedelta(days=3)
+    scheduled = Visit.objects.filter(scheduled_start__isnull=False).select_related("technician")
+    assert scheduled.count() >= 6
+    for visit in scheduled:
+        calendar = technician_calendar(visit.technician)
+        assert is_working(calendar, visit.scheduled_start, visit.scheduled_end), visit
+        if visit.technician_id == leave.technician_id:
+            assert not (
+                leave.starts_at < visit.scheduled_end and visit.scheduled_start < leave.ends_at
+            )

@@ -1,6 +1,7 @@
-"""The dispatch board: each technician's visits in their windows for a day or a week,
-and the requests waiting for a technician (overdue first, then the oldest), each with
-a form to assign it (htmx swaps the board in place)."""
+"""The dispatch board: each technician's working hours, time off and visits in their
+windows for a day or a week, and the requests waiting for a technician (overdue first,
+then the oldest), each with a form to assign it and its next free slots to assign in
+one click (htmx swaps the board in place)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from guanxi.service.models import ServicePoint
 from guanxi.service.object_types import VISIT
 from guanxi.service.selectors_field import dispatch_board, get_visit_for, technicians_of
 from guanxi.service.services.field import schedule_visit
+from guanxi.service.services.field_hours import may_manage_hours
 
 
 def actor(request: HttpRequest) -> User:
@@ -62,6 +64,7 @@ def board_context(request: HttpRequest, source: Any, **extra: Any) -> dict[str, 
         "end": start + step - timedelta(days=1),
         "technicians_by_point": technicians,
         "now": timezone.now(),
+        "can_manage_hours": may_manage_hours(request.user),
         **extra,
     }
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,8 +38,10 @@ from guanxi.service.selectors_field import (
     overdue_first,
     technicians_of,
     visits_visible_to,
+    with_calendars,
 )
 from guanxi.service.services import field as services
+from guanxi.service.services.field_hours import visit_slots
 from guanxi.service.views.tickets import flash_form_errors
 
 FILTERS = ("status", "point", "technician", "overdue", "repeat", "open", "start", "end", "ticket")
@@ -111,6 +114,9 @@ def _detail_context(request: HttpRequest, visit: Visit, **forms_: Any) -> dict[s
                 "scheduled_start": visit.scheduled_start,
                 "scheduled_end": visit.scheduled_end,
             },
+        )
+        context["slots"] = visit_slots(
+            visit, with_calendars(technicians_of(visit.service_point)), after=timezone.now()
         )
     next_statuses = services.NEXT_STATUSES.get(visit.status, ())
     if next_statuses:
