@@ -77,13 +77,13 @@ class EscalationRuleForm(forms.Form):
         label=_("Escalate to"),
         queryset=User.objects.none(),
         required=False,
-        empty_label=str(_("The supervisor (the team's manager)")),
+        empty_label=_("The supervisor (the team's manager)"),
     )
     to_team = forms.ModelChoiceField(
         label=_("Escalate to team"),
         queryset=Team.objects.none(),
         required=False,
-        empty_label=str(_("The ticket's team")),
+        empty_label=_("The ticket's team"),
         help_text=_("Without a user: the manager of this team receives the ticket."),
     )
     reason = forms.CharField(

@@ -18,14 +18,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,11 +41,12 @@ from guanxi.service.models import (
     Escalation,
     EscalationRule,
     Ticket,
+    TicketMessage,
 )
 from guanxi.service.object_types import ESCALATION_RULE
 from guanxi.service.services.calendars import as_calendar, default_calendar
 from guanxi.service.services.escalation import _escalate, conversation_digest
-from guanxi.service.services.routing import split_keywords, tier_of
+from guanxi.service.services.routing import fold, split_keywords
 from guanxi.service.services.tickets import works_tickets
 
 RULE_FIELDS = (
@@ -81,14 +81,11 @@ CONDITIONS = (
 MAX_HOURS = 10000  # business hours: about five years of working days
 MAX_MINUTES = 100000
 PREVIEW_LIMIT = 100
+# The messages the rules read: the customer's, and the agents' public replies.
+TALK = (MessageKind.CUSTOMER, MessageKind.REPLY)
 
 
 # --- matching ----------------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    """Case- and width-insensitive form (full-width letters and digits become ASCII)."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class Clock:
@@ -123,16 +120,27 @@ class Match:
     reasons: list[str] = field(default_factory=list)
 
 
+def _talk(ticket: Ticket) -> list[tuple[str, datetime, str]]:
+    """The ticket's customer messages and public replies, oldest first, as
+    ``(kind, created_at, body)``: prefetched by ``candidates`` (one query per chunk of
+    tickets), else read now."""
+    found = getattr(ticket, "talk", None)
+    if found is None:
+        found = list(
+            ticket.messages.filter(kind__in=TALK)
+            .only("kind", "created_at", "body")
+            .order_by("created_at", "pk")
+        )
+    return [(message.kind, message.created_at, message.body) for message in found]
+
+
 def _waiting_since(ticket: Ticket) -> datetime | None:
     """Since when the customer waits for an agent's public reply: their first message
     after the last reply (the ticket's opening without any message); None when the last
     word was the agent's."""
-    rows = ticket.messages.filter(kind__in=(MessageKind.CUSTOMER, MessageKind.REPLY)).order_by(
-        "created_at", "pk"
-    )
     since: datetime | None = None
     seen = False
-    for kind, created_at in rows.values_list("kind", "created_at"):
+    for kind, created_at, _body in _talk(ticket):
         seen = True
         if kind == MessageKind.REPLY:
             since = None
@@ -164,8 +172,10 @@ def check_ticket(rule: EscalationRule, ticket: Ticket, clock: Clock) -> list[str
             return None
         reasons.append(_("category is %(name)s") % {"name": rule.category})
     if rule.tier_id:
-        tier = tier_of(ticket.account, ticket.contact)
-        if tier is None or tier.pk != rule.tier_id:
+        # The account's tier, else the consumer's own (as routing reads it: tier_of).
+        account, contact = ticket.account, ticket.contact
+        tier_id = (account.tier_id if account else None) or (contact.tier_id if contact else None)
+        if tier_id != rule.tier_id:
             return None
         reasons.append(_("customer tier is %(name)s") % {"name": rule.tier})
     if rule.team_id:
@@ -174,9 +184,9 @@ def check_ticket(rule: EscalationRule, ticket: Ticket, clock: Clock) -> list[str
         reasons.append(_("team is %(name)s") % {"name": rule.team})
     words = split_keywords(rule.keywords)
     if words:
-        bodies = ticket.messages.filter(kind=MessageKind.CUSTOMER).values_list("body", flat=True)
-        text = _fold("\n".join([ticket.subject, *bodies]))
-        found = [word for word in words if _fold(word) in text]
+        bodies = [body for kind, _at, body in _talk(ticket) if kind == MessageKind.CUSTOMER]
+        text = fold("\n".join([ticket.subject, *bodies]))
+        found = [word for word in words if fold(word) in text]
         if not found:
             return None
         reasons.append(_("contains “%(word)s”") % {"word": found[0]})
@@ -233,6 +243,13 @@ def candidates(rule: EscalationRule, now: datetime) -> QuerySet[Ticket]:
         queryset = queryset.exclude(owner_id=rule.to_user_id)
     if rule.pk:
         queryset = queryset.exclude(pk__in=Escalation.objects.filter(rule=rule).values("ticket_id"))
+    if rule.keywords.strip() or rule.no_reply_hours is not None:
+        talk = TicketMessage.objects.filter(kind__in=TALK).only(
+            "ticket_id", "kind", "created_at", "body"
+        )
+        queryset = queryset.prefetch_related(
+            Prefetch("messages", queryset=talk.order_by("created_at", "pk"), to_attr="talk")
+        )
     return queryset.select_related(
         "account", "contact", "category", "team", "owner", "sla_policy__calendar"
     ).order_by("created_at", "pk")

@@ -62,7 +62,7 @@ _SEPARATORS = re.compile(r"[,，、;；\n\r]+")
 # --- matching ----------------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case- and width-insensitive form: full-width letters and digits become ASCII."""
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -73,7 +73,7 @@ def split_keywords(text: str) -> list[str]:
     words: list[str] = []
     for part in _SEPARATORS.split(text or ""):
         word = part.strip()
-        if word and _fold(word) not in {_fold(w) for w in words}:
+        if word and fold(word) not in {fold(w) for w in words}:
             words.append(word)
     return words
 
@@ -145,8 +145,8 @@ def check_rule(rule: RoutingRule, facts: TicketFacts) -> Verdict:
             return fail(_("the product is not %(name)s") % {"name": rule.product})
         reasons.append(_("product is %(name)s") % {"name": rule.product})
     if rule.product_category:
-        wanted = _fold(rule.product_category.strip())
-        if facts.product is None or _fold(facts.product.category.strip()) != wanted:
+        wanted = fold(rule.product_category.strip())
+        if facts.product is None or fold(facts.product.category.strip()) != wanted:
             return fail(_("the product category is not %(name)s") % {"name": rule.product_category})
         reasons.append(_("product category is %(name)s") % {"name": rule.product_category})
     if rule.tier_id:
@@ -154,13 +154,13 @@ def check_rule(rule: RoutingRule, facts: TicketFacts) -> Verdict:
             return fail(_("the customer tier is not %(name)s") % {"name": rule.tier})
         reasons.append(_("customer tier is %(name)s") % {"name": rule.tier})
     if rule.language:
-        if _fold(facts.language) != _fold(rule.language):
+        if fold(facts.language) != fold(rule.language):
             return fail(_("the language is not %(code)s") % {"code": rule.language})
         reasons.append(_("language is %(code)s") % {"code": rule.language})
     words = split_keywords(rule.keywords)
     if words:
-        text = _fold(f"{facts.subject}\n{facts.body}")
-        found = [word for word in words if _fold(word) in text]
+        text = fold(f"{facts.subject}\n{facts.body}")
+        found = [word for word in words if fold(word) in text]
         if not found:
             return fail(_("none of the keywords %(words)s") % {"words": "、".join(words)})
         reasons.append(_("contains “%(word)s”") % {"word": found[0]})

@@ -326,3 +326,26 @@ def test_a_deleted_rule_leaves_its_name_on_the_escalations(desk, clock):
 
     escalation = Escalation.objects.get()
     assert (escalation.rule, escalation.rule_name) == (None, "Urgent waits")
+
+
+def test_checking_many_tickets_costs_the_same_queries_as_checking_a_few(
+    desk, clock, django_assert_max_num_queries
+):
+    """Keywords, the customer's wait and the tier are read with the tickets (a query per
+    chunk), not one query per ticket."""
+    vip = CustomerTier.objects.create(code="vipq", name="VIP Q", rank=90)
+    customer = make_account(name="打印大户", tier=vip)
+    rule = make_escalation_rule(
+        priorities=[], keywords="卡纸", no_reply_hours=1, tier=vip, reason="Paper jams"
+    )
+    for n in range(3):
+        ticket = _ticket(desk, clock, account=customer, subject=f"Printer {n}")
+        customer_message(ticket=ticket, body="又卡纸了", channel="email")
+    moment = at(2026, 3, 3, 17, 0)
+    with django_assert_max_num_queries(6) as few:
+        assert len(_ids(rule, moment)) == 3
+    for n in range(12):
+        ticket = _ticket(desk, clock, account=customer, subject=f"Scanner {n}")
+        customer_message(ticket=ticket, body="卡纸", channel="email")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(_ids(rule, moment)) == 15
