@@ -43,6 +43,12 @@ class ImportSchema(Schema):
 class MappingIn(Schema):
     mapping: dict[str, str] = Field(description="column header → field key")
     on_duplicate: str = Field(default="skip", description="skip, update or create")
+    likely_duplicates: str = Field(
+        default="create",
+        description="contacts and accounts: a row the duplicate engine finds likely to be an "
+        "existing record (no exact match) is created anyway (create) or skipped (skip); "
+        "either way it is listed among the row problems",
+    )
     create_accounts: bool = Field(default=True, description="create missing companies")
     save_as: str | None = Field(default=None, description="save the mapping under this name")
     source: str | None = Field(
@@ -102,6 +108,7 @@ def put_mapping(request: HttpRequest, import_id: int, payload: MappingIn) -> Any
         options={
             "on_duplicate": payload.on_duplicate,
             "create_accounts": payload.create_accounts,
+            "likely_duplicates": payload.likely_duplicates,
             **({"source": payload.source} if payload.source is not None else {}),
         },
         save_as=payload.save_as,

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from guanxi.core.views.errors import flash_errors
 from guanxi.integrations.imports import services
 from guanxi.integrations.imports.fields import fields_for
-from guanxi.integrations.imports.models import ImportJob, ImportStatus, ImportTarget, OnDuplicate
+from guanxi.integrations.imports.models import (
+    ImportJob,
+    ImportStatus,
+    ImportTarget,
+    LikelyDuplicates,
+    OnDuplicate,
+)
 from guanxi.integrations.imports.selectors import get_import_for, imports_visible_to, templates_for
 
 FIRST_ERRORS = 50
@@ -72,6 +78,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         options = {
             "on_duplicate": request.POST.get("on_duplicate", OnDuplicate.SKIP),
             "create_accounts": request.POST.get("create_accounts") == "on",
+            "likely_duplicates": request.POST.get("likely_duplicates", LikelyDuplicates.CREATE),
         }
         if job.target == ImportTarget.ORDERS:
             options["source"] = request.POST.get("source", "")
@@ -97,6 +104,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": fields_for(job.target),
         "templates": templates,
         "duplicate_choices": _duplicate_choices(job),
+        "likely_choices": _likely_choices(job),
     }
     return render(request, "integrations/import_mapping.html", context)
 
@@ -109,6 +117,13 @@ def _duplicate_choices(job: ImportJob) -> list[tuple[str, str]]:
             (OnDuplicate.UPDATE, _("Update the order")),
         ]
     return list(OnDuplicate.choices)
+
+
+def _likely_choices(job: ImportJob) -> list[tuple[str, object]]:
+    """Only contacts and accounts are checked by the duplicate engine."""
+    if job.target in (ImportTarget.CONTACTS, ImportTarget.ACCOUNTS):
+        return list(LikelyDuplicates.choices)
+    return []
 
 
 @login_required

@@ -35,6 +35,14 @@ class OnDuplicate(models.TextChoices):
     CREATE = "create", _("Create anyway")
 
 
+class LikelyDuplicates(models.TextChoices):
+    """What happens to a contact or account row the duplicate engine finds likely to be
+    an existing record (no exact match): it is listed either way."""
+
+    CREATE = "create", _("Create it anyway and list it")
+    SKIP = "skip", _("Skip it and list it")
+
+
 class ImportTemplate(models.Model):
     """A named column mapping, reused for the next file from the same old system."""
 

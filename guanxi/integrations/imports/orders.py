@@ -11,10 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
-from guanxi.core.services.audit import record_audit
-from guanxi.core.services.search import unindex_record
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.selectors import account_choices, contacts_visible_to
 from guanxi.integrations.imports.fields import RowError, parse_date
@@ -33,7 +30,6 @@ from guanxi.lib.phones import normalize_phone
 from guanxi.sales.models import Order
 from guanxi.sales.services.exchange_rates import base_currency
 from guanxi.sales.services.order_sync import SyncLine, upsert_order
-from guanxi.sales.services.orders import order_snapshot
 
 Row = tuple[int, dict[str, str]]  # (line in the file, cells keyed by import field)
 CUSTOMER_FIELDS = ("account_external_id", "account_name", "contact_email", "contact_phone")
@@ -264,20 +260,3 @@ def _failed(problems: list[tuple[int, RowError]], found: list[tuple[int, str, st
     errors = [(line, p.field, p.message) for line, p in problems]
     seen = {(line, name) for line, name, _message in errors}
     return UnitResult("error", errors + [e for e in found if (e[0], e[1]) not in seen])
-
-
-def remove_imported_order(*, actor: User, order: Order) -> bool:
-    """Delete an order an import made (its lines and serial numbers with it) for a
-    rollback; an order goods or money were returned on since stays (False). Orders have
-    no trash: a rollback is the import's undo, and the order came only from the file."""
-    if order.returns.exists():
-        return False
-    record_audit(
-        actor=actor,
-        event=AuditEvent.DELETE,
-        obj=order,
-        changes={key: [value, None] for key, value in order_snapshot(order).items()},
-    )
-    unindex_record(order)
-    order.delete()
-    return True

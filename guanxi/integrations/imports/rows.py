@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from guanxi.core.access import restrict
 from guanxi.core.models import User
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.services.accounts import create_account, update_account
@@ -22,10 +23,28 @@ from guanxi.integrations.imports.fields import (
     contact_arguments,
     field_of_error,
 )
-from guanxi.integrations.imports.models import ImportJob, ImportRecord, OnDuplicate
+from guanxi.integrations.imports.matching import (
+    Match,
+    account_by_name,
+    exact_match,
+    import_tag_name,
+    likely_duplicate,
+    likely_warning,
+    made_by_job,
+    may_change,
+    may_see,
+    not_yours,
+    same_in_file,
+    same_in_file_warning,
+)
+from guanxi.integrations.imports.models import (
+    ImportJob,
+    ImportRecord,
+    LikelyDuplicates,
+    OnDuplicate,
+)
 from guanxi.integrations.models import ExternalRef
 from guanxi.integrations.sync import record_by_ref
-from guanxi.lib.phones import normalize_phone
 
 # Ids from the "ID in the old system" column are kept as ExternalRefs of this source,
 # so importing the same file again finds the records instead of doubling them.
@@ -43,40 +62,65 @@ UPDATABLE = {
 class RowResult:
     outcome: str  # created, updated, skipped, error
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field key, message)
+    # Reported on the row without failing it: likely and in-file duplicates.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def import_tag_name(job: ImportJob) -> str:
-    return f"import:{job.pk}"
-
-
-def _by_external_id(target: str, external_id: str) -> Model | None:
-    if not external_id:
+def _match(actor: User, job: ImportJob, cells: dict[str, str], on_duplicate: str) -> Match | None:
+    """The record this row is: by its ID in the old system, then the same email or phone
+    (accounts: name or website) as an earlier row of the file, then (unless "create
+    anyway") the same among the records the actor can see. An ID that names a record
+    the actor cannot see is the row's error: never a second record, never theirs."""
+    model = Account if job.target == ACCOUNTS else Contact
+    external_id = cells.get("external_id", "")[:100]
+    if external_id:
+        record = record_by_ref(model, IMPORT_SOURCE, external_id)
+        if record is not None:
+            if not may_see(actor, record):
+                raise RowError("external_id", not_yours(job.target))
+            return Match(record, "external_id")
+    same = same_in_file(job, cells)
+    if same is not None:
+        return same
+    if on_duplicate == OnDuplicate.CREATE:
         return None
-    model = Account if target == ACCOUNTS else Contact
-    return record_by_ref(model, IMPORT_SOURCE, external_id)
+    return exact_match(actor, job, cells)
 
 
-def _duplicate(target: str, kwargs: dict[str, Any]) -> Model | None:
-    if target == ACCOUNTS:
-        return Account.objects.filter(name__iexact=kwargs.get("name", "").strip()).first()
-    emails = [e["value"].strip().lower() for e in kwargs.get("emails", [])]
-    phones = []
-    for phone in kwargs.get("phones", []):
-        try:
-            phones.append(normalize_phone(phone["value"]))
-        except ValueError:
-            continue
-    if emails:
-        found = Contact.objects.filter(emails__value__in=emails).first()
-        if found is not None:
-            return found
-    if phones:
-        return Contact.objects.filter(phones__value__in=phones).first()
-    return None
+def _update(actor: User, target: str, existing: Model, kwargs: dict[str, Any]) -> None:
+    changes = {k: kwargs[k] for k in UPDATABLE[target] if k in kwargs}
+    if changes and isinstance(existing, Account):
+        update_account(actor=actor, account=existing, **changes)
+    elif changes and isinstance(existing, Contact):
+        update_contact(actor=actor, contact=existing, **changes)
+
+
+def _matched(
+    actor: User, job: ImportJob, match: Match, kwargs: dict[str, Any], on_duplicate: str
+) -> RowResult:
+    """Skip or update the record found; a row repeating an earlier one of the file is
+    never a second record, and a record the actor may not change is never updated."""
+    changeable = on_duplicate == OnDuplicate.UPDATE and may_change(actor, match.record)
+    if match.in_file:
+        warnings = [(match.field, same_in_file_warning(match))]
+        if changeable:
+            _update(actor, job.target, match.record, kwargs)
+            return RowResult("updated", warnings=warnings)
+        return RowResult("skipped", warnings=warnings)
+    if on_duplicate != OnDuplicate.UPDATE:
+        return RowResult("skipped")
+    if not changeable:
+        raise RowError(match.field, not_yours(job.target))
+    _update(actor, job.target, match.record, kwargs)
+    return RowResult("updated")
 
 
 def _company(actor: User, job: ImportJob, row: int, name: str) -> Account:
-    account = Account.objects.filter(name__iexact=name).first()
+    """The account named in a contact row: one this import created, else one the actor
+    can see with the same name (legal form ignored), else a new one."""
+    account = account_by_name(made_by_job(job, Account), name) or account_by_name(
+        restrict(Account.objects.all(), actor, "view"), name
+    )
     if account is not None:
         return account
     if not job.options.get("create_accounts", True):
@@ -100,6 +144,7 @@ def import_row(actor: User, job: ImportJob, row: int, cells: dict[str, str]) -> 
     back as the row's errors keyed by import field. The caller owns the transaction."""
     kwargs: dict[str, Any] = {}
     problems: list[RowError] = []
+    warnings: list[tuple[str, str]] = []
     try:
         if job.target == ACCOUNTS:
             kwargs = account_arguments(cells, problems)
@@ -107,19 +152,17 @@ def import_row(actor: User, job: ImportJob, row: int, cells: dict[str, str]) -> 
             kwargs = contact_arguments(cells, problems)
         on_duplicate = job.options.get("on_duplicate", OnDuplicate.SKIP)
         external_id = cells.get("external_id", "")[:100]
-        existing = _by_external_id(job.target, external_id)
-        if existing is None and on_duplicate != OnDuplicate.CREATE:
-            existing = _duplicate(job.target, kwargs)
-        # The same id in the old system is the same record: never a second one.
-        if existing is not None and on_duplicate in (OnDuplicate.SKIP, OnDuplicate.CREATE):
-            return RowResult("skipped")
-        if existing is not None:
-            changes = {k: kwargs[k] for k in UPDATABLE[job.target] if k in kwargs}
-            if changes and isinstance(existing, Account):
-                update_account(actor=actor, account=existing, **changes)
-            elif changes and isinstance(existing, Contact):
-                update_contact(actor=actor, contact=existing, **changes)
-            return RowResult("updated")
+        match = _match(actor, job, cells, on_duplicate)
+        if match is not None:
+            return _matched(actor, job, match, kwargs, on_duplicate)
+        if on_duplicate != OnDuplicate.CREATE and not problems:
+            likely = likely_duplicate(actor, job.target, cells, kwargs)
+            if likely is not None:
+                skip = job.options.get("likely_duplicates") == LikelyDuplicates.SKIP
+                column = "name" if job.target == ACCOUNTS else "family_name"
+                warnings.append((column, likely_warning(likely, skip)))
+                if skip:
+                    return RowResult("skipped", warnings=warnings)
         kwargs["tags"] = [*kwargs.get("tags", []), import_tag_name(job)]
         if job.target == ACCOUNTS:
             record: Model = create_account(actor=actor, **kwargs)
@@ -148,4 +191,4 @@ def import_row(actor: User, job: ImportJob, row: int, cells: dict[str, str]) -> 
         return RowResult("error", [(p.field, p.message) for p in problems] + found)
     if problems:  # the caller rolls the row's savepoint back
         return RowResult("error", [(p.field, p.message) for p in problems])
-    return RowResult("created")
+    return RowResult("created", warnings=warnings)

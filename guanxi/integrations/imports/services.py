@@ -33,19 +33,16 @@ from guanxi.integrations.imports.models import (
     ImportStatus,
     ImportTarget,
     ImportTemplate,
+    LikelyDuplicates,
     OnDuplicate,
 )
-from guanxi.integrations.imports.orders import (
-    UnitResult,
-    group_rows,
-    import_order,
-    remove_imported_order,
-)
+from guanxi.integrations.imports.orders import UnitResult, group_rows, import_order
 from guanxi.integrations.imports.reading import Table, read_table
 from guanxi.integrations.imports.rows import IMPORT_SOURCE, import_row, import_tag_name
 from guanxi.integrations.imports.rows_more import import_more_row
 from guanxi.sales.models import Order
 from guanxi.sales.services.order_sync import SOURCE_PATTERN
+from guanxi.sales.services.orders import delete_order
 from guanxi.sales.services.products import retire_product
 
 DRY_RUN_KEPT_ERRORS = 10_000
@@ -91,7 +88,11 @@ def start_import(*, actor: User, target: str, file: Any, filename: str) -> Impor
         delimiter=table.delimiter,
         headers=table.headers,
         mapping=guess_mapping(target, table.headers),
-        options={"on_duplicate": OnDuplicate.SKIP, "create_accounts": True},
+        options={
+            "on_duplicate": OnDuplicate.SKIP,
+            "likely_duplicates": LikelyDuplicates.CREATE,
+            "create_accounts": True,
+        },
         total_rows=len(table.rows),
         created_by=actor,
     )
@@ -128,8 +129,12 @@ def set_mapping(
     options = {**job.options, **(options or {})}
     if options.get("on_duplicate") not in OnDuplicate.values:
         raise ValidationError({"on_duplicate": _("Choose skip, update or create.")})
+    likely = options.get("likely_duplicates") or LikelyDuplicates.CREATE
+    if likely not in LikelyDuplicates.values:
+        raise ValidationError({"likely_duplicates": _("Choose create or skip.")})
     job.options = {
         "on_duplicate": options["on_duplicate"],
+        "likely_duplicates": likely,
         "create_accounts": bool(options.get("create_accounts", True)),
     }
     if job.target == ORDERS:
@@ -219,7 +224,7 @@ def _import_unit(actor: User, job: ImportJob, table: Table, unit: Unit) -> UnitR
             found = import_more_row(actor, job, line, cells)
         else:
             found = import_row(actor, job, line, cells)
-        errors = [(line, key, message) for key, message in found.errors]
+        errors = [(line, key, message) for key, message in found.errors + found.warnings]
         result = UnitResult(found.outcome, errors)
     if result.outcome == "error":
         transaction.savepoint_rollback(savepoint)
@@ -371,7 +376,10 @@ def rollback_import(*, actor: User, job: ImportJob) -> int:
         if obj is None:  # already in the trash or gone
             continue
         if isinstance(obj, Order):  # orders have no trash: deleted, unless returned on
-            trashed += remove_imported_order(actor=actor, order=obj)
+            if obj.returns.exists():  # goods or money came back: the order stays
+                continue
+            delete_order(actor=actor, order=obj)
+            trashed += 1
             continue
         if job.target == PRODUCTS:  # products are retired, never deleted
             if obj.is_active:

@@ -25,7 +25,7 @@ from guanxi.core.access import can, is_permitted
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
 from guanxi.core.services.audit import diff, record_audit
-from guanxi.core.services.search import index_record
+from guanxi.core.services.search import index_record, unindex_record
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.sales.choices import StageKind
@@ -211,6 +211,26 @@ def create_order(
         created_by=actor,
     )
     return _create(actor, order)
+
+
+@transaction.atomic
+def delete_order(*, actor: User, order: Order) -> None:
+    """Delete an order for good, with its lines and serial numbers (orders have no
+    trash), audited with what it held and taken out of the search. An order goods or
+    money were returned on cannot be deleted. Who may delete is the caller's check (an
+    import's rollback lets its owner remove the orders it made)."""
+    if order.returns.exists():
+        raise ValidationError(
+            {"order": _("Goods or money were returned on this order; it cannot be deleted.")}
+        )
+    record_audit(
+        actor=actor,
+        event=AuditEvent.DELETE,
+        obj=order,
+        changes={key: [value, None] for key, value in order_snapshot(order).items()},
+    )
+    unindex_record(order)
+    order.delete()
 
 
 def accepted_quote(deal: Deal) -> Quote | None:
