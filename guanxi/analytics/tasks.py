@@ -1,7 +1,8 @@
 """Analytics tasks (thin: they call the recompute services).
 
 Every night a full run refits the models and rescores everyone; every 15 minutes the
-customers whose orders changed since the last run are rescored with the current fits.
+customers with a change since the last run (orders, returns, service, activities, tags
+…: ``services/changes.py``) are rescored with the current fits.
 """
 
 from datetime import timedelta
@@ -29,7 +30,7 @@ register_periodic(recompute_analytics_nightly, every=timedelta(days=1))
 
 @task()
 def recompute_changed_customers() -> int:
-    """Rescore the customers whose orders or returns changed since the last run."""
+    """Rescore the customers whose analytics inputs changed since the last run."""
     return len(recompute_changed().account_ids)
 
 

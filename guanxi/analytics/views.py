@@ -3,6 +3,8 @@ and the "recompute now" button) and the recompute request."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -23,6 +25,12 @@ from guanxi.analytics.selectors import (
     recent_runs,
     scores_visible_to,
 )
+from guanxi.analytics.selectors_dashboard import (
+    CohortCell,
+    cohort_members,
+    narrow_scores,
+    parse_cohort_cell,
+)
 from guanxi.analytics.services.diagnostics import latest_holdout
 from guanxi.analytics.services.recompute import request_recompute
 from guanxi.core.access import can
@@ -31,15 +39,53 @@ from guanxi.lib.listing import PAGE_SIZE
 from guanxi.sales.services.exchange_rates import base_currency
 
 
+def _team_id(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _cohort_context(request: HttpRequest, cell: CohortCell) -> dict[str, Any]:
+    """What the list says about the cohort cell it shows, with links to the cell's
+    other customers (retained, not retained, the whole cohort) and to clear it."""
+
+    def url(**changes: str | None) -> str:
+        query = request.GET.copy()
+        query.pop("page", None)
+        for name, value in changes.items():
+            query.pop(name, None)
+            if value is not None:
+                query[name] = value
+        return f"?{query.urlencode()}"
+
+    period = None if cell.period is None else str(cell.period)
+    return {
+        "cell": cell,
+        "retained_url": url(retained="yes", period=period or "0"),
+        "not_retained_url": url(retained="no", period=period or "0"),
+        "whole_url": url(retained=None, period=None),
+        "clear_url": url(cohort=None, period=None, retained=None, until=None),
+    }
+
+
 @require_action(CUSTOMER_SCORE, "view")
 def score_list(request: HttpRequest) -> HttpResponse:
-    """The scores the user may see, filtered by segment and minimum lifetime value;
-    sorted by any column (empty predictions last)."""
+    """The scores the user may see, filtered by segment, minimum lifetime value, team,
+    region and a cohort cell of the customer dashboard (its drill-down); sorted by any
+    column (empty predictions last)."""
     segment = request.GET.get("segment", "").strip()
     min_clv_text = request.GET.get("min_clv", "").strip()
+    team_text = request.GET.get("team", "").strip()
+    region = request.GET.get("region", "").strip()
     queryset = filter_scores(
         scores_visible_to(request.user), segment=segment, min_clv=parse_amount(min_clv_text)
     )
+    if team_text and _team_id(team_text) is None:
+        queryset = queryset.none()
+    queryset = narrow_scores(queryset, _team_id(team_text), region)
+    cell = parse_cohort_cell(request.GET)
+    if cell is not None:
+        queryset = cohort_members(queryset, cell)
+    elif request.GET.get("cohort"):
+        queryset = queryset.none()  # a cohort link gone wrong lists nobody, not everyone
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") not in SCORE_SORTS:
         sort = "-clv"
@@ -56,6 +102,12 @@ def score_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "segments": Segment.choices,
             "chosen": {"segment": segment, "min_clv": min_clv_text},
+            "kept": {
+                name: request.GET[name]
+                for name in ("team", "region", "cohort", "period", "retained", "until")
+                if request.GET.get(name)
+            },
+            "cohort": _cohort_context(request, cell) if cell is not None else None,
             "base_currency": base_currency(),
         },
     )

@@ -39,6 +39,10 @@ class PanelData(Schema):
     )
     rows: list[list[Any]]
     links: list[str | None] = Field(description="Per row: the page listing the records behind it")
+    cell_links: list[list[str | None]] = Field(
+        default_factory=list,
+        description="Per row, per column: the page listing the records behind that figure",
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -113,4 +117,5 @@ def panel_data(
         ],
         "rows": [[_plain(value) for value in row] for row in table.rows],
         "links": [table.links[i] if i < len(table.links) else None for i in range(len(table.rows))],
+        "cell_links": table.cell_links,
     }

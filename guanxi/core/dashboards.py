@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 
@@ -33,8 +34,9 @@ class Filters:
 @dataclass
 class Table:
     """A panel's figures: ``rows`` hold plain values (numbers stay numbers for the
-    export); ``links`` drill down from a row to the records behind it; ``classes``
-    give a CSS class per cell (e.g. a heat-map shade)."""
+    export); ``links`` drill down from a row to the records behind it, ``cell_links``
+    from one figure (per row, per column; None: no link) — the page makes the cell's
+    text the link; ``classes`` give a CSS class per cell (e.g. a heat-map shade)."""
 
     columns: Sequence[str | Promise]
     rows: list[list[Any]]
@@ -43,6 +45,7 @@ class Table:
     formats: Sequence[str] = ()
     links: list[str | None] = field(default_factory=list)
     classes: list[list[str]] = field(default_factory=list)
+    cell_links: list[list[str | None]] = field(default_factory=list)
     chart: SafeString | None = None
     legend: dict[str, str] = field(default_factory=dict)  # series key → label
     empty: str | Promise = ""  # what to say when there are no rows
@@ -61,14 +64,24 @@ def display(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _cell_text(text: str, link: str | None) -> str:
+    """The cell's text, as a link (escaped HTML) when the cell has one."""
+    return format_html('<a href="{}">{}</a>', link, text) if link and text else text
+
+
 def rendered_rows(table: Table) -> list[dict[str, Any]]:
-    """Rows ready for the template: each cell's text and CSS class, and the row's link."""
+    """Rows ready for the template: each cell's text (a link where the cell has one) and
+    CSS class, and the row's link."""
     rows = []
     for index, row in enumerate(table.rows):
         classes = table.classes[index] if index < len(table.classes) else []
+        links = table.cell_links[index] if index < len(table.cell_links) else []
         cells = [
             (
-                display(value, table.formats[col] if col < len(table.formats) else "text"),
+                _cell_text(
+                    display(value, table.formats[col] if col < len(table.formats) else "text"),
+                    links[col] if col < len(links) else None,
+                ),
                 classes[col] if col < len(classes) else "",
             )
             for col, value in enumerate(row)

@@ -7,6 +7,7 @@ See docs/churn-and-cross-sell.md."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from guanxi.analytics.models import ChurnCrossing, ChurnRisk, CustomerScore
 from guanxi.analytics.models.churn import CrossingDirection
+from guanxi.analytics.services.bulk import upsert
 from guanxi.analytics.services.churn_alerts import alert_rises
 from guanxi.analytics.services.churn_config import ChurnConfig, churn_config
 from guanxi.sales.choices_orders import OrderStatus
@@ -192,7 +194,13 @@ def refresh_churn(
     now = now or timezone.now()
     ids = None if account_ids is None else sorted({int(pk) for pk in account_ids})
     found = _inputs(ids, config, as_of, now)
-    rows, rises, falls = [], [], []
+    rows: list[tuple[Any, ...]] = []
+    rises: list[int] = []
+    falls: list[int] = []
+    crossing: dict[int, ChurnRisk] = {}  # the rows that crossed, for their records
+    crossed_field = ChurnRisk._meta.get_field("crossed_at")
+    day = ChurnRisk._meta.get_field("observation_end").get_db_prep_save(as_of, connection)
+    at = ChurnRisk._meta.get_field("computed_at").get_db_prep_save(now, connection)
     for account_id, p_alive, clv, predicted, spend in found.scores:
         recent, earlier = found.orders.get(account_id, (0, 0))
         risk, factors = risk_factors(
@@ -208,34 +216,52 @@ def refresh_churn(
         was_above, crossed_at = found.previous.get(account_id, (False, None))
         # A first risk already above the threshold crossed nothing: no alert (it is on
         # the at-risk page); later rises are alerted.
+        crossed = None
         if above and not was_above and known:
             rises.append(account_id)
             crossed_at = now
+            crossed = account_id
         elif was_above and not above:
             falls.append(account_id)
+            crossed = account_id
+        level = config.level(risk)
+        stake = _stake(risk, clv, predicted, spend)
         rows.append(
-            ChurnRisk(
+            (
+                account_id,
+                risk,
+                level,
+                json.dumps(factors),
+                stake,
+                above,
+                None
+                if crossed_at is None
+                else crossed_field.get_db_prep_save(crossed_at, connection),
+                day,
+                at,
+            )
+        )
+        if crossed is not None:
+            crossing[account_id] = ChurnRisk(
                 account_id=account_id,
                 risk=risk,
-                level=config.level(risk),
+                level=level,
                 factors=factors,
-                value_at_stake=_stake(risk, clv, predicted, spend),
+                value_at_stake=stake,
                 above_threshold=above,
                 crossed_at=crossed_at,
                 observation_end=as_of,
                 computed_at=now,
             )
-        )
     _write(rows)
-    removed = _remove_unscored(ids, {row.account_id for row in rows}, now)
-    by_account = {row.account_id: row for row in rows}
+    removed = _remove_unscored(ids, {row[0] for row in rows}, now)
     ChurnCrossing.objects.bulk_create(
-        [_crossing(by_account[pk], CrossingDirection.DOWN, config, now) for pk in falls],
+        [_crossing(crossing[pk], CrossingDirection.DOWN, config, now) for pk in falls],
         batch_size=BATCH,
     )
     alert_rises(
         [
-            (by_account[pk], _crossing(by_account[pk], CrossingDirection.UP, config, now))
+            (crossing[pk], _crossing(crossing[pk], CrossingDirection.UP, config, now))
             for pk in rises
         ],
         config=config,
@@ -243,57 +269,25 @@ def refresh_churn(
     return ChurnResult(len(rows), removed, rises, falls)
 
 
-def _upsert_sql(names: list[str]) -> str:
-    """INSERT … ON CONFLICT (account) DO UPDATE: the same statement on SQLite (3.24+)
-    and PostgreSQL."""
-    quote = connection.ops.quote_name
-    table = quote(ChurnRisk._meta.db_table)
-    updated = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n != "account_id")
-    return (
-        f"INSERT INTO {table} ({', '.join(quote(n) for n in names)}) "  # noqa: S608 (names only)
-        f"VALUES ({', '.join(['%s'] * len(names))}) "
-        f"ON CONFLICT ({quote('account_id')}) DO UPDATE SET {updated}"
-    )
-
-
-def _write(rows: list[ChurnRisk]) -> None:
-    """Upsert the rows in batches: one ``executemany`` each (several times faster than
-    ``bulk_create`` with conflicts on SQLite); other databases use ``bulk_create``."""
+def _write(rows: list[tuple[Any, ...]]) -> None:
+    """Upsert the rows (values of ``account_id`` and ``RISK_FIELDS``, prepared for the
+    database) in batches (``services/bulk.py``); other databases use ``bulk_create``."""
     if connection.vendor not in ("sqlite", "postgresql"):
+        names = ["account_id", *RISK_FIELDS]
+        objects = []
+        for row in rows:
+            values = dict(zip(names, row, strict=True))
+            values["factors"] = json.loads(values["factors"])
+            objects.append(ChurnRisk(**values))
         ChurnRisk.objects.bulk_create(
-            rows,
+            objects,
             batch_size=BATCH,
             update_conflicts=True,
             unique_fields=["account"],
             update_fields=RISK_FIELDS,
         )
         return
-    concrete = {field.name: field for field in ChurnRisk._meta.concrete_fields}
-    fields = [concrete[name] for name in ["account", *RISK_FIELDS]]
-    sql = _upsert_sql([field.column for field in fields])
-    # One value for every row: prepared once.
-    shared = (
-        {
-            name: concrete[name].get_db_prep_save(getattr(rows[0], name), connection)
-            for name in ("observation_end", "computed_at")
-        }
-        if rows
-        else {}
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    tuple(
-                        shared[field.name]
-                        if field.name in shared
-                        else field.get_db_prep_save(getattr(row, field.attname), connection)
-                        for field in fields
-                    )
-                    for row in rows[start : start + BATCH]
-                ],
-            )
+    upsert(ChurnRisk, ["account_id", *RISK_FIELDS], rows)
 
 
 def _crossing(row: ChurnRisk, direction: str, config: ChurnConfig, now: datetime) -> ChurnCrossing:

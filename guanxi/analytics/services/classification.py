@@ -9,6 +9,7 @@ nothing. See docs/customer-classification.md."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from guanxi.analytics.models import ClassificationRules, CustomerClass
+from guanxi.analytics.services.bulk import upsert
 from guanxi.analytics.services.classification_inputs import NEEDS, Inputs, gather
 from guanxi.analytics.services.classification_rules import current_rules
 from guanxi.analytics.services.lifecycle import record_transitions
@@ -252,18 +254,6 @@ def key_reasons(found: Classified, i: int) -> list[dict[str, Any]]:
     return reasons
 
 
-def _upsert_sql(names: list[str]) -> str:
-    quote = connection.ops.quote_name
-    table = quote(CustomerClass._meta.db_table)
-    updated = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n != "account_id")
-    # Only quoted model field names go into the statement; the values are parameters.
-    return (
-        f"INSERT INTO {table} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(names))}) "
-        f"ON CONFLICT ({quote('account_id')}) DO UPDATE SET {updated}"
-    )
-
-
 def _previous(ids: list[int], everyone: bool) -> dict[int, tuple[str, date]]:
     """The stored stage and its start of these customers (all rows for a full run)."""
     rows = CustomerClass.objects.values_list("account_id", "stage", "stage_since")
@@ -305,13 +295,12 @@ def _write(
         "observation_end",
         "computed_at",
     ]
-    json_field = fields["inputs"]
     at = fields["computed_at"].get_db_prep_save(computed_at, connection)
     day = fields["observation_end"].get_db_prep_save(as_of, connection)
     margins = [Decimal(t) for t in np.char.mod("%.2f", found.margin)] if len(found) else []
     since_field = fields["stage_since"]
     today = since_field.get_db_prep_save(as_of, connection)
-    empty = json_field.get_db_prep_save([], connection)
+    empty = "[]"
     keys = found.key.tolist()
     rows: list[tuple[Any, ...]] = []
     for i, (account_id, purchase, value, needs, loyalty, stage) in enumerate(
@@ -341,10 +330,8 @@ def _write(
                 stage,
                 since,
                 keys[i],
-                json_field.get_db_prep_save(key_reasons(found, i), connection)
-                if keys[i]
-                else empty,
-                json_field.get_db_prep_save(inputs_rows[i], connection),
+                json.dumps(key_reasons(found, i)) if keys[i] else empty,
+                json.dumps(inputs_rows[i]),
                 margins[i],
                 version.pk,
                 day,
@@ -371,10 +358,7 @@ def _write(
             update_fields=[n.removesuffix("_id") if n == "rules_id" else n for n in names[1:]],
         )
         return
-    sql = _upsert_sql(names)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+    upsert(CustomerClass, names, rows)
 
 
 def classify_customers(

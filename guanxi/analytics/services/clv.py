@@ -180,6 +180,8 @@ def fit_models(summary: RfmSummary) -> Fits:
         bgnbd = fit_bgnbd(x, t_x, T)
     except (ConvergenceError, ValueError) as error:
         return Fits(None, None, _("The BG/NBD fit failed: %(error)s") % {"error": error})
+    if not np.isfinite([bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b]).all():
+        return Fits(None, None, _("The BG/NBD fit gave parameters out of range."))
     if abs(bgnbd.a - 1.0) < 1e-9:
         return Fits(None, None, _("The BG/NBD fit gave a = 1: no predictions possible."))
     spenders = (x > 0) & (m > 0)
@@ -194,6 +196,13 @@ def fit_models(summary: RfmSummary) -> Fits:
         gamma_gamma = fit_gamma_gamma(x[spenders], m[spenders])
     except (ConvergenceError, ValueError) as error:
         return Fits(bgnbd, None, _("The Gamma-Gamma fit failed: %(error)s") % {"error": error})
+    if not np.isfinite([gamma_gamma.p, gamma_gamma.q, gamma_gamma.gamma]).all():
+        # e.g. every repeat purchase of the same amount: no spread to fit
+        return Fits(
+            bgnbd,
+            None,
+            _("The Gamma-Gamma fit gave parameters out of range: the spend hardly varies."),
+        )
     if gamma_gamma.q <= 1:
         return Fits(
             bgnbd, None, _("The Gamma-Gamma fit gave q ≤ 1: the mean spend is not defined.")
@@ -241,12 +250,3 @@ def predict(
         discount_rate=discount_rate,
     )
     return Predictions(alive, purchases, spend, purchases * spend, value)
-
-
-def changed_account_ids(since: Any) -> set[int]:
-    """Accounts whose orders changed, or got a return, at or after ``since``."""
-    ordered = Order.objects.filter(updated_at__gte=since).values_list("account_id", flat=True)
-    returned = Return.objects.filter(created_at__gte=since).values_list(
-        "order__account_id", flat=True
-    )
-    return set(ordered) | set(returned)

@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from guanxi.analytics.choices import FitKind, RunKind, RunStatus
 from guanxi.analytics.models import CustomerScore, ModelFit, RecomputeRun
+from guanxi.analytics.services.bulk import upsert
+from guanxi.analytics.services.changes import catalogue_changed, changed_account_ids
 from guanxi.analytics.services.churn_pipeline import refresh_churn_and_cross_sell
 from guanxi.analytics.services.classification import classify_customers
 from guanxi.analytics.services.clv import (
     CustomerStats,
     Fits,
-    changed_account_ids,
     customer_stats,
     fit_models,
     horizon_months,
@@ -232,24 +233,10 @@ def _score_columns(
     return columns
 
 
-def _upsert_sql(names: list[str]) -> str:
-    """INSERT … ON CONFLICT (account) DO UPDATE: the same statement on SQLite (3.24+)
-    and PostgreSQL."""
-    quote = connection.ops.quote_name
-    table = quote(CustomerScore._meta.db_table)
-    updated = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n != "account_id")
-    # Only quoted model field names go into the statement; the values are parameters.
-    return (
-        f"INSERT INTO {table} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(names))}) "
-        f"ON CONFLICT ({quote('account_id')}) DO UPDATE SET {updated}"
-    )
-
-
 def _write(columns: dict[str, list[Any]], progress: Progress | None) -> int:
-    """Insert or update the rows in batches (one ``executemany`` each: at 100k rows
-    several times faster than ``bulk_create``, which builds a model and compiles SQL
-    per few dozen rows on SQLite). Returns the number of rows."""
+    """Insert or update the rows in batches (``services/bulk.py``: COPY and one upsert
+    per batch on PostgreSQL, ``executemany`` on SQLite — several times faster than
+    ``bulk_create``). Returns the number of rows."""
     fields = {field.attname: field for field in CustomerScore._meta.concrete_fields}
     names = list(columns)
     total = len(columns["account_id"])
@@ -268,13 +255,7 @@ def _write(columns: dict[str, list[Any]], progress: Progress | None) -> int:
         if progress is not None:
             progress(total, total)
         return total
-    sql = _upsert_sql(names)
-    rows: list[tuple[Any, ...]] = list(zip(*columns.values(), strict=True))
-    with connection.cursor() as cursor:
-        for start in range(0, total, BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
-            if progress is not None:
-                progress(min(start + BATCH, total), total)
+    upsert(CustomerScore, names, list(zip(*columns.values(), strict=True)), progress=progress)
     return total
 
 
@@ -381,8 +362,11 @@ def recompute_accounts(
 def recompute_changed(
     *, since: datetime | None = None, as_of: date | None = None
 ) -> RecomputeResult:
-    """Rescore the customers whose orders changed (or got a return) since ``since`` —
-    by default since the latest run that finished started."""
+    """Rescore the customers with a change in any input of the analytics (orders,
+    returns, service, activities, tags …: ``services/changes.py``) since ``since`` — by
+    default since the latest run that finished started. When the number of product
+    categories on sale changed, everyone's classes depend on it: a full run with the
+    current fits."""
     if since is None:
         last = (
             RecomputeRun.objects.filter(status=RunStatus.DONE, started_at__isnull=False)
@@ -392,6 +376,8 @@ def recompute_changed(
         if last is None or last.started_at is None:
             return recompute_all(as_of=as_of)
         since = last.started_at
+    if catalogue_changed():
+        return recompute_all(as_of=as_of, refit=False)
     changed = changed_account_ids(since)
     if not changed:
         return RecomputeResult(None, [], 0)

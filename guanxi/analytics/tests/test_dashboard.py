@@ -142,6 +142,10 @@ def test_the_api_gives_the_same_figures():
     ).json()
     assert body["rows"] == [["2026-04", 1, 1.0, 1.0, 0.0]]
     assert body["formats"] == ["text", "int", "percent", "percent", "percent"]
+    # Each month's share drills down to the customers behind it, as on the page.
+    [links] = body["cell_links"]
+    assert len(links) == 5 and links[0] is None
+    assert all(link and link.startswith("/analytics/") for link in links[2:])
     bad = client.get(
         "/api/v1/dashboards/customers/panels/cohorts",
         {"date_from": "2026-06-01", "date_to": "2026-04-01"},
