@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.access import can
+from guanxi.core.access import can, is_permitted
 from guanxi.core.choices import AuditEvent
 from guanxi.core.models import User
 from guanxi.core.services.audit import record_audit
@@ -363,8 +363,8 @@ def run_import(job_id: int) -> bool:
 def rollback_import(*, actor: User, job: ImportJob) -> int:
     """Move every record the import created to the trash (contacts before the accounts
     created for them; products are retired instead; orders, which have no trash, are
-    deleted unless goods or money were returned on them); records it only updated stay
-    as they are. Returns the count."""
+    deleted unless goods or money were returned on them or the importer's role may not
+    delete orders); records it only updated stay as they are. Returns the count."""
     _require_owner(actor, job)
     if job.status not in (ImportStatus.DONE, ImportStatus.FAILED):
         raise ValidationError({"status": _("Only a finished or failed import can be rolled back.")})
@@ -377,6 +377,8 @@ def rollback_import(*, actor: User, job: ImportJob) -> int:
             continue
         if isinstance(obj, Order):  # orders have no trash: deleted, unless returned on
             if obj.returns.exists():  # goods or money came back: the order stays
+                continue
+            if not is_permitted(actor, obj, "delete"):  # undoing is deleting: the role says
                 continue
             delete_order(actor=actor, order=obj)
             trashed += 1

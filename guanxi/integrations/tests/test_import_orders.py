@@ -455,3 +455,21 @@ def test_a_contact_found_by_phone_brings_the_account_and_one_without_an_account_
         (3, "联系电话", "This contact has no account."),
         (4, "联系电话", "This is not a phone number."),
     ]
+
+
+def test_rolling_back_keeps_the_orders_a_role_may_not_delete(catalogue):
+    # Given a sales rep (who may add orders but never delete one) importing for a
+    # customer of theirs
+    rep = make_user(role="sales_rep")
+    make_account(name="自己的客户", owner=rep)
+    job = run(
+        upload(rep, "订单号,客户名称,日期,货号,数量,单价\nR-1,自己的客户,2024-03-05,RT-100,1,9\n")
+    )
+    assert Order.objects.filter(external_id="R-1").exists()
+
+    # When they roll the import back
+    assert services.rollback_import(actor=rep, job=job) == 0
+
+    # Then the order stays: undoing an import is no way round the role
+    assert Order.objects.get(external_id="R-1").lines.count() == 1
+    assert not AuditEntry.objects.filter(event="delete", object_type="sales.order").exists()
