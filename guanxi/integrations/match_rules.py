@@ -304,8 +304,8 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
 @transaction.atomic
 def save_rules(*, actor: Any, kind: str, data: dict[str, Any]) -> MatchRuleSet:
     """Validate and store the next version of a kind's rules (audited); the scan, the
-    warnings and imports use it from now on."""
-    spec = spec_of(kind)
+    warnings and imports use it from now on. Administrators only."""
+    spec = editable_spec(actor, kind)
     before = stored_rules(kind, current_version(kind))
     rules = clean_rules(kind, data, base=before)
     top = MatchRuleSet.objects.filter(kind=spec.kind).aggregate(top=Max("version"))["top"] or 0

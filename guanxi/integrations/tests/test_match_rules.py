@@ -279,3 +279,16 @@ def test_a_saved_version_without_a_newer_weight_gets_its_default():
     MatchRuleSet.objects.create(kind="contacts", version=1, rules=rules)
 
     assert person_rules() == replace(DEFAULT_RULES, threshold=0.8)
+
+
+def test_the_service_itself_refuses_anyone_but_an_administrator():
+    from django.core.exceptions import PermissionDenied
+
+    from guanxi.integrations.match_rules import reset_rules, save_rules
+
+    manager = make_user(role="sales_manager")
+    with pytest.raises(PermissionDenied):
+        save_rules(actor=manager, kind="contacts", data={"threshold": 0.9})
+    with pytest.raises(PermissionDenied):
+        reset_rules(actor=manager, kind="accounts")
+    assert not MatchRuleSet.objects.exists()
