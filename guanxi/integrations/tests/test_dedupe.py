@@ -66,6 +66,19 @@ def test_create_time_lookup_finds_the_contact_by_phone_in_another_format(admin):
     assert "same phone ending 4229" in found[0].reasons
 
 
+def test_create_time_lookup_finds_by_email_in_any_case(admin):
+    _zhang_wei_twice(admin)
+    li = make_contact(
+        owner=admin, family_name="李", given_name="娜", emails=[{"value": "li.na@Example.cn"}]
+    )
+
+    found = find_duplicates_for(
+        admin, {"name": "Someone Else", "email": "LI.NA@EXAMPLE.CN", "phone": "+1 650 555 0100"}
+    )
+
+    assert [hit.contact for hit in found] == [li]
+
+
 def test_create_time_lookup_finds_the_chinese_spelling_of_a_latin_name(admin):
     chinese, latin, _stranger = _zhang_wei_twice(admin)
 
