@@ -114,6 +114,8 @@ def test_the_flow_page_and_the_account_history(client):
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
     assert page.context["flow"].months[-1].entered == {"new": 1}
+    month = page.context["flow"].months[-1].month.strftime("%Y-%m")
+    assert f"<title>{month} · New: 1</title>" in page.content.decode()  # the month's bar
     assert history_page.status_code == 200
     assert len(history_page.context["transitions"]) == 1
     assert "First order 3 days ago" in history_page.content.decode()
