@@ -40,7 +40,7 @@ ORDER_FIELDS = [
     ImportField("sku", _("Product (SKU)")),
     ImportField("quantity", _("Quantity")),
     ImportField("unit_price", _("Unit price")),
-    ImportField("discount_percent", _("Discount (% or 8折)")),
+    ImportField("discount_percent", _("Discount (10%, 8折)")),
     ImportField("description", _("Line description")),
     ImportField("line_external_id", _("Line ID in the old system")),
     ImportField("serials", _("Serial numbers (separated by commas)")),
