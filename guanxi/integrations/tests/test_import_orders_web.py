@@ -28,7 +28,7 @@ CSV = (
 
 @pytest.fixture
 def rep(db):
-    rep = make_user(role="sales_rep", full_name="李伟")
+    rep = make_user(role="sales_manager", full_name="李伟")
     make_account(name="Huaxin", owner=rep)
     make_product(sku="RT-100")
     make_product(sku="SW-200")
