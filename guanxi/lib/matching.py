@@ -11,12 +11,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from guanxi.lib.companies import normalize_company, strip_legal_suffix
 from guanxi.lib.names import compact, has_cjk, pinyin_of, split_chinese_name
 from guanxi.lib.phones import normalize_phone, phone_digits
 
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+# Keys remembered per process (pinyin of name parts, parsed phones): a scan scores each
+# record against every record it shares a bucket with, so each is asked for many times.
+CACHED_KEYS = 1 << 18
+_compact = lru_cache(maxsize=CACHED_KEYS)(compact)
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -62,6 +67,10 @@ class MatchRules:
 
 
 DEFAULT_RULES = MatchRules()
+# Family and given names this similar (either order, either script) "agree"; a pair
+# with a Chinese name whose names do not agree is scaled down by UNNAMED_FACTOR.
+NAME_AGREES = 0.85
+UNNAMED_FACTOR = 0.5
 
 
 # -- normalised keys -----------------------------------------------------------------
@@ -79,8 +88,10 @@ def email_key(email: str) -> str:
     return f"{local}@{domain}"
 
 
+@lru_cache(maxsize=CACHED_KEYS)
 def phone_key(phone: str, region: str = "CN") -> str:
-    """E.164 digits without the ``+`` when the number parses, else its bare digits."""
+    """E.164 digits without the ``+`` when the number parses, else its bare digits
+    (remembered: a scan asks for each record's phones once per pair it is in)."""
     try:
         return normalize_phone(phone, region)[1:]
     except ValueError:
@@ -97,7 +108,7 @@ def name_parts(record: PersonRecord) -> tuple[str, str]:
     family, given = record.family_name, record.given_name
     if not family and not given and record.name:
         family, given = split_chinese_name(record.name)
-    return compact(family) if family else "", compact(given) if given else ""
+    return _compact(family) if family else "", _compact(given) if given else ""
 
 
 def name_key(record: PersonRecord) -> str:
@@ -239,7 +250,7 @@ def _name_reason(a: PersonRecord, b: PersonRecord, family_sim: float, given_sim:
     if family_sim >= 0.999 and given_sim >= 0.999:
         shown_a, shown_b = _display_name(a), _display_name(b)
         return f"same name {shown_a}" if shown_a == shown_b else f"name {shown_a} = {shown_b}"
-    if min(family_sim, given_sim) >= 0.85:
+    if min(family_sim, given_sim) >= NAME_AGREES:
         return f"similar name {_display_name(a)} ~ {_display_name(b)}"
     return ""
 
@@ -305,6 +316,13 @@ def score_pair(
             reasons.append(f"same birth year {a.birth_year}")
 
     soft = total / weight * min(1.0, weight / rules.min_evidence) if weight else 0.0
+    chinese = has_cjk(_display_name(a)) or has_cjk(_display_name(b))
+    if chinese and min(family_sim, given_sim) < NAME_AGREES:
+        # A Chinese name is written the same way each time, and a few family names are
+        # shared by most people: unless the names agree, address, city, postcode and
+        # company only add to a shared email or phone. A common family name in the same
+        # city and a look-alike street ("X路N号") would otherwise pass for one person.
+        soft *= UNNAMED_FACTOR
     return MatchResult(score=round(max(soft, floor), 4), reasons=reasons)
 
 

@@ -145,7 +145,12 @@ NAV: list[NavItem | NavGroup] = [
                 "analytics:rules_edit",
                 "analytics.classificationrules",
             ),
-            NavItem(_("Matching rules"), "integrations:match_rules", admin_only=True),
+            NavItem(
+                _("Matching rules"),
+                "integrations:match_rules_edit",
+                admin_only=True,
+                kwargs=(("kind", "contacts"),),
+            ),
             NavItem(_("Email templates"), "customers:email_template_list", admin_only=True),
             NavItem(_("Tags"), "core:tag_list", object_type="core.tag"),
             NavItem(_("Customer tiers"), "customers:tier_list", admin_only=True),

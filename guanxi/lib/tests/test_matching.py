@@ -148,3 +148,25 @@ def test_jaro_winkler_known_values():
     assert jaro_winkler("martha", "marhta") == pytest.approx(0.9611, abs=1e-4)
     assert jaro_winkler("", "a") == 0.0
     assert jaro_winkler("abc", "abc") == 1.0
+
+
+def test_a_shared_chinese_family_name_and_a_look_alike_address_are_not_one_person():
+    # Two people of one family name in one city, on look-alike streets, one postcode
+    # area: the Latin-name weights would call them the same person.
+    a = PersonRecord(
+        family_name="陶", given_name="斌英", street="人民路12号", city="杭州", postcode="310001"
+    )
+    b = PersonRecord(
+        family_name="陶", given_name="杰", street="人民路21号", city="杭州", postcode="310002"
+    )
+    assert not score_pair(a, b).is_match()
+
+    # The same person written in characters and in pinyin still is.
+    c = PersonRecord(family_name="Tao", given_name="Jie", street="人民路21号", city="杭州")
+    result = score_pair(b, c)
+    assert result.is_match() and "name 陶杰 = Jie Tao" in result.reasons
+
+    # And a shared phone still links people whose names differ (a nickname).
+    d = PersonRecord(family_name="陶", given_name="小杰", phones=("13812344229",))
+    e = PersonRecord(family_name="陶", given_name="杰", phones=("+86 138 1234 4229",))
+    assert score_pair(d, e).is_match()
