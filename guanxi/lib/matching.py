@@ -246,11 +246,13 @@ def _display_name(record: PersonRecord) -> str:
     return " ".join(part for part in (record.given_name, record.family_name) if part)
 
 
-def _name_reason(a: PersonRecord, b: PersonRecord, family_sim: float, given_sim: float) -> str:
+def _name_reason(
+    a: PersonRecord, b: PersonRecord, family_sim: float, given_sim: float, agree: float
+) -> str:
     if family_sim >= 0.999 and given_sim >= 0.999:
         shown_a, shown_b = _display_name(a), _display_name(b)
         return f"same name {shown_a}" if shown_a == shown_b else f"name {shown_a} = {shown_b}"
-    if min(family_sim, given_sim) >= NAME_AGREES:
+    if min(family_sim, given_sim) >= agree:
         return f"similar name {_display_name(a)} ~ {_display_name(b)}"
     return ""
 
@@ -289,7 +291,11 @@ def score_pair(
     family_sim, given_sim = max(straight, swapped, key=lambda pair: sum(max(s, 0) for s in pair))
     add(family_sim, rules.family_name)
     add(given_sim, rules.given_name)
-    reason = _name_reason(a, b, family_sim, given_sim)
+    # Two names written in characters agree only when they read the same (张伟 = 张玮,
+    # an input-method slip): 李梓 and 刘子 are two people, however close li and liu are.
+    cjk_a, cjk_b = has_cjk(_display_name(a)), has_cjk(_display_name(b))
+    agree = 0.999 if cjk_a and cjk_b else NAME_AGREES
+    reason = _name_reason(a, b, family_sim, given_sim, agree)
     if reason and (rules.family_name > 0 or rules.given_name > 0):
         reasons.append(reason)
 
@@ -316,8 +322,7 @@ def score_pair(
             reasons.append(f"same birth year {a.birth_year}")
 
     soft = total / weight * min(1.0, weight / rules.min_evidence) if weight else 0.0
-    chinese = has_cjk(_display_name(a)) or has_cjk(_display_name(b))
-    if chinese and min(family_sim, given_sim) < NAME_AGREES:
+    if (cjk_a or cjk_b) and min(family_sim, given_sim) < agree:
         # A Chinese name is written the same way each time, and a few family names are
         # shared by most people: unless the names agree, address, city, postcode and
         # company only add to a shared email or phone. A common family name in the same

@@ -170,3 +170,19 @@ def test_a_shared_chinese_family_name_and_a_look_alike_address_are_not_one_perso
     d = PersonRecord(family_name="陶", given_name="小杰", phones=("13812344229",))
     e = PersonRecord(family_name="陶", given_name="杰", phones=("+86 138 1234 4229",))
     assert score_pair(d, e).is_match()
+
+
+def test_chinese_names_in_characters_agree_only_when_they_read_the_same():
+    same_city = {"street": "解放路8号", "city": "杭州", "postcode": "310001"}
+    li_zi = PersonRecord(family_name="李", given_name="梓", **same_city)
+    liu_zi = PersonRecord(family_name="刘", given_name="子", **same_city)
+    result = score_pair(li_zi, liu_zi)
+    assert not result.is_match()
+    assert not any("name" in reason for reason in result.reasons)
+
+    # An input-method slip (张伟 / 张玮 read the same) is still one person.
+    slip = score_pair(
+        PersonRecord(family_name="张", given_name="伟", **same_city),
+        PersonRecord(family_name="张", given_name="玮", **same_city),
+    )
+    assert slip.is_match() and slip.reasons[0] == "name 张伟 = 张玮"
