@@ -1,0 +1,354 @@
+"""Benchmark: importing a contacts CSV through the import pipeline, against a raw COPY.
+
+On its own PostgreSQL database (``IMPORT_BENCH_DATABASE_URL``, default
+``postgres://postgres@127.0.0.1:5432/guanxi_bench_imports``, created UTF-8 / C.UTF-8 when
+missing and migrated), writes a CSV of N contacts (``--rows``, 1,000,000 by default;
+``--quick`` for 100,000) from ``bench/contact_data.py``: family and given name, mobile as
+people type it, email, company, province, city, street, postcode; 5 % planted duplicates of other
+rows (same email or phone in another format, or the same name in pinyin), which the
+duplicate check should skip. Then, in the same run:
+
+- *raw COPY*: ``COPY staging FROM STDIN (FORMAT csv, HEADER)`` of the same file into a
+  plain table of text columns (no validation, no duplicate check);
+- *the pipeline*, as a user runs it: upload (``start_import``), map the columns
+  (``set_mapping``, duplicates skipped, accounts created for companies), check
+  (``dry_run``: every row through the services in a rolled-back transaction), import
+  (``start_import_job`` then ``run_import``, the background task's work, in batches).
+
+Reports rows/s of each step and the ratio of the pipeline's rows/s to COPY's (goal of
+issue 7: ≥ 0.3). ``--profile`` runs the import step under cProfile and adds its top
+entries. Writes its section of ``docs/benchmarks.md``.
+
+    .venv/bin/python bench/imports.py [--rows N] [--quick] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import os
+import platform
+import pstats
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/guanxi_bench_imports"
+URL = os.environ.get("IMPORT_BENCH_DATABASE_URL", DEFAULT_URL)
+sys.path.insert(0, str(ROOT))
+os.environ["DATABASE_URL"] = URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.config.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("UPLOAD_MAX_BYTES", str(2**31))  # a 1M-row file is ~100 MB
+
+from contact_data import Generator  # noqa: E402
+from contacts_api import ensure_database  # noqa: E402
+
+SECTION = "## Contacts import"
+QUERY_SAMPLE = 100  # rows whose queries are counted (Django keeps the last 9,000 queries)
+HEADERS = ["姓", "名", "手机", "邮箱", "公司", "省份", "城市", "地址", "邮编"]
+MAPPING = {
+    "姓": "family_name",
+    "名": "given_name",
+    "手机": "mobile",
+    "邮箱": "email",
+    "公司": "company",
+    "省份": "province",
+    "城市": "city",
+    "地址": "street",
+    "邮编": "postcode",
+}
+
+
+def write_csv(rows: int, path: Path) -> tuple[int, int]:
+    """The file (UTF-8, Chinese headers as a Chinese user's export has them); returns
+    its size in bytes and the number of planted duplicates."""
+    people = Generator(seed=rows).people(rows)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for p in people:
+            writer.writerow(
+                [
+                    p.family_name,
+                    p.given_name,
+                    p.phone_typed,
+                    p.email,
+                    p.company,
+                    p.province,
+                    p.city,
+                    p.street,
+                    p.postcode,
+                ]
+            )
+    return path.stat().st_size, sum(p.original is not None for p in people)
+
+
+def raw_copy(path: Path) -> float:
+    from django.db import connection
+
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        cursor.execute("DROP TABLE IF EXISTS bench_import_staging")
+        cursor.execute(
+            "CREATE TABLE bench_import_staging (" + ", ".join(f'"{h}" text' for h in HEADERS) + ")"
+        )
+        started = time.perf_counter()
+        with (
+            cursor.copy("COPY bench_import_staging FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            open(path, "rb") as handle,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_import_staging")
+        print(f"  raw COPY: {cursor.fetchone()[0]:,} rows in {seconds:.2f} s", flush=True)
+        cursor.execute("DROP TABLE bench_import_staging")
+    return seconds
+
+
+def reset() -> Any:
+    """Empty the contacts, accounts and imports; the importing user."""
+    from django.db import connection
+
+    from guanxi.core.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE customers_contact, customers_account, integrations_importjob "
+            "RESTART IDENTITY CASCADE"
+        )
+    user, _ = User.objects.get_or_create(
+        email="bench.import@guanxi.test", defaults={"full_name": "Bench", "is_superuser": True}
+    )
+    return user
+
+
+def pipeline(path: Path, profile: bool) -> dict[str, Any]:
+    from guanxi.integrations.imports import services
+    from guanxi.integrations.imports.models import ImportJob, OnDuplicate
+
+    user = reset()
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    job = services.start_import(
+        actor=user, target="customers.contact", file=path.read_bytes(), filename=path.name
+    )
+    job = services.set_mapping(
+        actor=user,
+        job=job,
+        mapping=MAPPING,
+        options={"on_duplicate": OnDuplicate.SKIP, "create_accounts": True},
+    )
+    times["upload and map"] = time.perf_counter() - started
+    print(f"  upload and map: {times['upload and map']:.1f} s", flush=True)
+    started = time.perf_counter()
+    job = services.dry_run(actor=user, job=job)
+    times["check (dry run)"] = time.perf_counter() - started
+    checked = {"created": job.created_count, "skipped": job.skipped_count}
+    checked["error"] = job.error_count
+    print(f"  check: {times['check (dry run)']:.1f} s {checked}", flush=True)
+    started = time.perf_counter()
+    services.start_import_job(actor=user, job=job)
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    done = services.run_import(job.pk)
+    if profiler:
+        profiler.disable()
+    times["import"] = time.perf_counter() - started
+    job = ImportJob.objects.get(pk=job.pk)
+    counts = {
+        "created": job.created_count,
+        "skipped": job.skipped_count,
+        "updated": job.updated_count,
+        "error": job.error_count,
+    }
+    print(f"  import: {times['import']:.1f} s {counts} (done: {done})", flush=True)
+    top = ""
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(25)
+        out.write("\n")
+        stats.sort_stats("tottime").print_stats(15)
+        top = _trim(out.getvalue())
+    return {"times": times, "counts": counts, "checked": checked, "profile": top}
+
+
+def query_breakdown(path: Path, rows: int) -> tuple[int, list[tuple[str, float]]]:
+    """Import the first ``rows`` rows of the file again with every query captured, and
+    count the queries per row by kind (verb and table)."""
+    import re
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.integrations.imports import services
+    from guanxi.integrations.imports.models import OnDuplicate
+
+    with open(path, encoding="utf-8") as handle:
+        head = "".join(line for _, line in zip(range(rows + 1), handle, strict=False))
+    user = reset()
+    job = services.start_import(
+        actor=user, target="customers.contact", file=head.encode(), filename="head.csv"
+    )
+    job = services.set_mapping(
+        actor=user, job=job, mapping=MAPPING, options={"on_duplicate": OnDuplicate.SKIP}
+    )
+    services.start_import_job(actor=user, job=job)
+    with CaptureQueriesContext(connection) as captured:
+        services.run_import(job.pk)
+    kinds: Counter[str] = Counter()
+    pattern = re.compile(r'^\s*(\w+)\b.*?\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.S | re.I)
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        found = pattern.match(sql)
+        if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            kinds[sql.split('"')[0].strip()] += 1
+        elif sql.lstrip().upper().startswith("UPDATE"):
+            kinds["UPDATE " + sql.split()[1].strip('"')] += 1
+        elif found:
+            kinds[f"{found.group(1).upper()} {found.group(2)}"] += 1
+        else:
+            kinds[sql.split()[0].upper()] += 1
+    total = len(captured.captured_queries)
+    return total, [(kind, count / rows) for kind, count in kinds.most_common(20)]
+
+
+def _trim(text: str) -> str:
+    """pstats output without its header noise and with paths shortened."""
+    keep = []
+    for line in text.splitlines():
+        if not line.strip() or "function calls" in line or line.strip().startswith("Ordered by"):
+            continue
+        if "List reduced" in line or "{built-in method builtins.exec}" in line:
+            continue
+        keep.append(line.replace(str(ROOT) + "/", "").replace(".venv/lib/python3.11/", ""))
+    return "\n".join(keep)
+
+
+def run(args: argparse.Namespace) -> None:
+    ensure_database(URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    path = Path(args.file)
+    started = time.perf_counter()
+    size, planted = write_csv(args.rows, path)
+    seconds = time.perf_counter() - started
+    print(f"wrote {args.rows:,} rows ({size / 1e6:.1f} MB) in {seconds:.1f} s", flush=True)
+    copy_seconds = raw_copy(path)
+    result = pipeline(path, args.profile)
+    copy_seconds_after = raw_copy(path)  # the machine is shared: COPY before and after
+    result["queries"] = query_breakdown(path, min(QUERY_SAMPLE, args.rows))
+    path.unlink()
+    write_report(args, size, planted, (copy_seconds, copy_seconds_after), result)
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.4f}" if value >= 0.001 else f"{value:.1e}"
+
+
+def write_report(
+    args: argparse.Namespace,
+    size: int,
+    planted: int,
+    copies: tuple[float, float],
+    result: dict[str, Any],
+) -> None:
+    rows = args.rows
+    copy_seconds = min(copies)
+    copy_rate = rows / copy_seconds
+    times = result["times"]
+    total = sum(times.values())
+    lines = [
+        f"{SECTION}: {rows:,} rows ({date.today().isoformat()})",
+        "",
+        f"Written by `bench/imports.py`. A {size / 1e6:.1f} MB UTF-8 CSV of {rows:,} contacts "
+        "(Chinese headers; name, mobile as typed, email, company, province, city, street, "
+        "postcode; "
+        f"{planted:,} planted duplicates of other rows) loaded into PostgreSQL twice in the "
+        "same run: a raw `COPY` into a staging table of text columns, and the import pipeline "
+        "as a user runs it (upload and map, check = dry run, import with duplicates "
+        "skipped and accounts created for companies). Goal (issue 7): the pipeline's rows/s "
+        "≥ 0.3 × COPY's.",
+        "",
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}, PostgreSQL on the same machine, shared with other "
+        "work at the same time; COPY ran before and after the pipeline "
+        f"({copies[0]:.3f} s and {copies[1]:.3f} s), the faster one is the reference.",
+        f"- Check: {result['checked']}; import: {result['counts']}.",
+        "",
+        "| step | time (s) | rows/s | ratio to COPY |",
+        "| --- | ---: | ---: | ---: |",
+        f"| raw `COPY` (no validation, no duplicate check) | {copy_seconds:.3f} "
+        f"| {copy_rate:,.0f} | 1 |",
+    ]
+    for step, seconds in times.items():
+        lines.append(
+            f"| {step} | {seconds:.1f} | {rows / seconds:,.0f} "
+            f"| {_ratio(rows / seconds / copy_rate)} |"
+        )
+    lines.append(
+        f"| **pipeline: import alone** | {times['import']:.1f} | {rows / times['import']:,.0f} "
+        f"| **{_ratio(rows / times['import'] / copy_rate)}** |"
+    )
+    lines.append(
+        f"| **pipeline: upload, check and import** | {total:.1f} | {rows / total:,.0f} "
+        f"| **{_ratio(rows / total / copy_rate)}** |"
+    )
+    total_queries, kinds = result["queries"]
+    sample = min(QUERY_SAMPLE, rows)
+    lines += [
+        "",
+        f"Queries of the import step, captured on its first {sample} rows again: "
+        f"**{total_queries / sample:.1f} per row**, by kind (per row):",
+        "",
+        "| statement | per row |",
+        "| --- | ---: |",
+        *[f"| `{kind}` | {per_row:.2f} |" for kind, per_row in kinds],
+    ]
+    if result["profile"]:
+        lines += [
+            "",
+            "Where the import step's time goes (cProfile, cumulative then own time):",
+            "",
+            "```text",
+            result["profile"],
+            "```",
+        ]
+    lines.append("")
+    section = "\n".join(lines)
+    path = ROOT / "docs" / "benchmarks.md"
+    body = path.read_text()
+    kept = [part for part in body.split("\n## ") if not ("## " + part).startswith(SECTION)]
+    body = "\n## ".join(kept).rstrip("\n") + "\n\n" + section
+    path.write_text(body)
+    print(section)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="100,000 rows")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import step")
+    parser.add_argument("--file", default=str(ROOT / "var" / "bench_contacts.csv"))
+    args = parser.parse_args()
+    if args.quick:
+        args.rows = 100_000
+    run(args)
+
+
+if __name__ == "__main__":
+    main()
