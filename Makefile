@@ -39,11 +39,18 @@ demo: venv
 # PostgreSQL (DATABASE_URL, default guanxi_bench on 127.0.0.1); writes docs/benchmarks.md.
 # The deals board and forecast use their own database (SALES_BENCH_DATABASE_URL, default
 # guanxi_bench_sales); BENCH_DEALS=10000 for a quick run (100,000 open deals by default).
+# The recompute, duplicate-scan and import benchmarks use their own databases too
+# (RECOMPUTE_BENCH_DATABASE_URL, default guanxi_bench_recompute with _<N> per size;
+# DEDUPE_BENCH_DATABASE_URL, guanxi_bench_dedupe; IMPORT_BENCH_DATABASE_URL,
+# guanxi_bench_imports); the sizes below are what finishes today (docs/benchmarks.md).
 bench: venv
 	$(PY) bench/contacts_api.py
 	$(PY) bench/sales.py
 	$(PY) bench/clv.py
 	$(PY) bench/dedupe.py
+	RECOMPUTE_BENCH_CUSTOMERS=10000,100000 $(PY) bench/recompute.py
+	$(PY) bench/dedupe_scan.py --sizes 5000 20000
+	$(PY) bench/imports.py --rows 2000 --profile
 
 # Browser tests need Debian's Chromium and a CJK font; install them when we can,
 # otherwise fail naming what is missing (never skip).
