@@ -35,6 +35,7 @@ class ServiceConfig(AppConfig):
         receivers_surveys.connect()  # a solved ticket asks for a CSAT answer
         timeline_surveys.register()  # survey answers on the customers' timelines
         from guanxi.service import tasks_escalation  # noqa: F401 - periodic task
+
         # A database always has a business calendar (China, with the shipped holidays).
         post_migrate.connect(_ensure_calendar, sender=self)
         # The /help/ page's public form exists after every migrate (a GET never writes).
