@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.access import require
 from guanxi.core.models import Team, User
 from guanxi.core.services.audit import delete_audited, save_audited, snapshot
+from guanxi.core.services.ordering import move_in_list
 from guanxi.customers.models import CustomerTier
 from guanxi.customers.services.common import Errors, clean_text
 from guanxi.lib.business_time import Calendar, ClosedCalendar, business_time_between
@@ -473,23 +474,11 @@ def update_rule(*, actor: User, rule: EscalationRule, **changes: Any) -> Escalat
 
 @transaction.atomic
 def move_rule(*, actor: User, rule: EscalationRule, direction: str) -> EscalationRule:
-    """Swap the rule with its neighbour above (``up``) or below (``down``); the list is
-    renumbered 10, 20, … so positions stay distinct."""
+    """Swap the rule with its neighbour above (``up``) or below (``down``)."""
     require(actor, ESCALATION_RULE, "change")
-    if direction not in ("up", "down"):
-        raise ValidationError({"direction": _("Choose up or down.")})
-    rules = list(EscalationRule.objects.select_for_update().order_by("position", "pk"))
-    index = next(i for i, other in enumerate(rules) if other.pk == rule.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(rules):
-        rules[index], rules[other] = rules[other], rules[index]
-    for number, each in enumerate(rules, start=1):
-        if each.position != number * 10:
-            before = snapshot(each, ("position",))
-            each.position = number * 10
-            save_audited(actor=actor, obj=each, fields=("position",), before=before)
-    rule.refresh_from_db()
-    return rule
+    return move_in_list(
+        actor=actor, obj=rule, siblings=EscalationRule.objects.all(), direction=direction
+    )
 
 
 @transaction.atomic
