@@ -124,6 +124,10 @@ def list_time_off(
     """Time off ending after ``start`` and starting before ``end`` (when given). For
     service managers, administrators and the technician themself."""
     technician = _readable(request, technician_id)
+    start, end = (
+        timezone.make_aware(moment) if moment and timezone.is_naive(moment) else moment
+        for moment in (start, end)
+    )
     return list(time_off_of(technician, start=start, end=end))
 
 

@@ -109,8 +109,10 @@ def import_tag_name(job: ImportJob) -> str:
 def made_by_job(job: ImportJob, model: type[Model]) -> QuerySet[Any]:
     """The live records of ``model`` this import has created so far (earlier rows,
     earlier batches, or earlier rows of the dry run), by the import's tag: an indexed
-    look-up however large the file."""
-    return model._default_manager.filter(tags__name=import_tag_name(job))
+    look-up however large the file. Anyone may tag a record, so only those the importer
+    can see count (someone else's record tagged ``import:<id>`` is never found)."""
+    tagged = model._default_manager.filter(tags__name=import_tag_name(job))
+    return restrict(tagged, job.created_by, "view")
 
 
 def same_in_file(job: ImportJob, cells: dict[str, str]) -> Match | None:

@@ -261,3 +261,24 @@ def test_the_option_is_on_the_mapping_page_and_in_the_api(client, admin):
         services.set_mapping(
             actor=admin, job=job, mapping=job.mapping, options={"likely_duplicates": "merge"}
         )
+
+
+def test_someone_elses_record_tagged_like_the_import_is_never_taken_for_an_earlier_row():
+    # Given a rep's import, and another rep's contact carrying the import's tag
+    rep = make_user(role="sales_rep")
+    job = upload(rep, "姓名,邮箱,手机\n陈静,cj@x.example,\n", on_duplicate="create")
+    stranger = make_contact(
+        owner=make_user(role="sales_rep"),
+        emails=[{"value": "cj@x.example"}],
+        tags=[f"import:{job.pk}"],
+    )
+
+    # When the import runs
+    job = run(job)
+
+    # Then the row is a new contact of the rep's, and nothing names the stranger's
+    assert counts(job) == (1, 0, 0, 0)
+    assert problems(job) == []
+    assert Contact.objects.filter(owner=rep).count() == 1
+    stranger.refresh_from_db()
+    assert stranger.owner != rep

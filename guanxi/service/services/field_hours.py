@@ -277,6 +277,9 @@ def set_technician_hours(
     errors = Errors()
     cleaned = clean_hours(errors, list(hours))
     errors.raise_if_any()
+    # Two saves at once must not both delete and both insert (overlapping hours would
+    # break every calendar built for the technician): the second waits for the first.
+    Technician.objects.select_for_update().filter(pk=technician.pk).first()
     existing = TechnicianHours.objects.filter(technician=technician)
     before = _hours_text(
         (r.weekday, r.starts, r.ends) for r in existing.order_by("weekday", "starts")
