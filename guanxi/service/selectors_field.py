@@ -272,6 +272,7 @@ def _suggestions(rows: list[BoardRow], visits: list[Visit]) -> dict[int, list[Sl
         ]
         slots.sort(key=lambda slot: (slot.start, slot.technician.pk))
         suggestions[visit.pk] = slots[:3]
+        visit.free_slots = suggestions[visit.pk]  # type: ignore[attr-defined] # for the page
     return suggestions
 
 
