@@ -219,8 +219,7 @@ def delete_order(*, actor: User, order: Order) -> None:
     trash), audited with what it held and taken out of the search. An order goods or
     money were returned on cannot be deleted. Who may delete is the caller's check (an
     import's rollback lets its owner remove the orders it made)."""
-    # Locked first, so a return recorded at the same moment is seen (or waits).
-    Order.objects.select_for_update().filter(pk=order.pk).first()
+    locked(order)  # a return recorded at the same moment (it locks too) is seen or waits
     if order.returns.exists():
         raise ValidationError(
             {"order": _("Goods or money were returned on this order; it cannot be deleted.")}
