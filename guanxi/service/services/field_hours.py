@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any
 
@@ -140,8 +140,13 @@ def busy_intervals(
     return busy
 
 
-def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime, zone: tzinfo | None = None) -> str:
+    """The moment in the reader's time zone, or in ``zone`` (a calendar's), named when
+    it differs from the reader's so the message never mixes zones unannounced."""
+    if zone is None:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    text = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return text if str(zone) == str(timezone.get_current_timezone()) else f"{text} ({zone})"
 
 
 def availability_problem(technician: Technician, start: datetime, end: datetime) -> str | None:
@@ -157,8 +162,8 @@ def availability_problem(technician: Technician, start: datetime, end: datetime)
             "on %(day)s are %(hours)s."
         ) % {
             "technician": technician.user,
-            "start": _when(start),
-            "end": _when(end),
+            "start": _when(start, calendar.zone),
+            "end": _when(end, calendar.zone),
             "day": day.isoformat(),
             "hours": hours_on(calendar, day),
         }

@@ -236,3 +236,15 @@ def test_visit_slots_come_from_skilled_technicians_of_its_point(crew):
     visit.skill = "Dryers"
     assert visit_slots(visit, [busy_one, free_one], after=at(3, 9)) == []
     assert Visit.objects.filter(status="scheduled").count() == 0
+
+
+def test_a_refusal_read_in_another_time_zone_names_the_calendars_zone(crew):
+    from django.utils import timezone
+
+    _point, technician = crew
+    with timezone.override(ZoneInfo("Europe/Berlin")):
+        message = errors_of(lambda: schedule(technician, at(3, 17), at(3, 19)))
+    # The window is shown in the calendar's zone, like the hours it is compared with.
+    text = message["scheduled_start"][0]
+    assert "2031-03-03 17:00 (Asia/Shanghai)" in text
+    assert "2031-03-03 19:00 (Asia/Shanghai)" in text
