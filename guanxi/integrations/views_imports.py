@@ -24,6 +24,7 @@ from guanxi.integrations.imports.models import (
     OnDuplicate,
 )
 from guanxi.integrations.imports.selectors import get_import_for, imports_visible_to, templates_for
+from guanxi.lib.downloads import safe_cell
 
 FIRST_ERRORS = 50
 
@@ -165,14 +166,17 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every problem as CSV (row, column, value, reason), UTF-8 with a BOM for Excel."""
+    """Every problem as CSV (row, column, value, reason), UTF-8 with a BOM for Excel,
+    formulas quoted (``lib.downloads.safe_cell``)."""
     job = get_import_for(request.user, pk)
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
     for error in job.row_errors.all().iterator():
-        writer.writerow([error.row, error.column, error.value, error.message])
+        # The values come from the uploaded file: "=HYPERLINK(…)" must stay text.
+        cells = (error.row, error.column, error.value, error.message)
+        writer.writerow([safe_cell(cell) for cell in cells])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     response["X-Content-Type-Options"] = "nosniff"

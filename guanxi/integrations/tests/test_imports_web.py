@@ -24,6 +24,23 @@ def rep(db):
     return make_user(role="sales_rep", full_name="李伟")
 
 
+def test_the_problem_report_keeps_formulas_from_the_file_as_text(client, rep):
+    client.force_login(rep)
+    text = '姓名;手机\n张伟;=HYPERLINK("http://x.example")\n'
+    upload = SimpleUploadedFile("old.csv", text.encode("utf-8"))
+    client.post(
+        reverse("integrations:import_upload"), {"target": "customers.contact", "file": upload}
+    )
+    job = ImportJob.objects.get()
+    client.post(
+        reverse("integrations:import_mapping", args=[job.pk]),
+        {"column_0": "full_name", "column_1": "mobile", "on_duplicate": "skip"},
+    )
+    report = client.get(reverse("integrations:import_errors", args=[job.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(report.lstrip("\ufeff"))))
+    assert [r[2] for r in rows[1:]] == ['\'=HYPERLINK("http://x.example")']
+
+
 def test_the_wizard_from_upload_to_rollback(client, rep, django_capture_on_commit_callbacks):
     client.force_login(rep)
     upload = SimpleUploadedFile("old.csv", CSV.encode("utf-8-sig"))

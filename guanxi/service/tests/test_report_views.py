@@ -138,6 +138,18 @@ def test_each_table_as_csv(client, desk):
     assert [line[:2] for line in lines[1:]] == [["2026-03-02", "1"], ["2026-03-09", "1"]]
 
 
+def test_a_team_named_like_a_formula_stays_text_in_the_csv(client):
+    analyst = make_user(role="analyst")
+    ticket(at(2026, 3, 2, 9), team=make_team(name="=HYPERLINK(1)"))
+
+    response = logged_in(client, analyst).get(
+        reverse("service:service_report_csv", args=["team"]), RANGE
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:2] == ["'=HYPERLINK(1)", "1"]
+
+
 def test_tickets_without_a_team_are_named_in_the_csv(client):
     analyst = make_user(role="analyst")
     ticket(at(2026, 3, 2, 9))

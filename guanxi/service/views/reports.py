@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.decorators import require_action
 from guanxi.lib.charts import PALETTE, Series, bar_chart, line_chart
+from guanxi.lib.downloads import safe_cell
 from guanxi.service.forms_reports import ServiceReportForm, with_defaults
 from guanxi.service.object_types import SERVICE_REPORT
 from guanxi.service.selectors_reports import DIMENSIONS, csv_rows, filter_choices, service_report
@@ -180,7 +181,8 @@ def service_report_csv(request: HttpRequest, table: str) -> HttpResponse:
     writer.writerow([key_titles()[table], *(title for _name, title in columns)])
     for row in csv_rows(report, table):
         cells = ("" if row[name] is None else row[name] for name, _title in columns)
-        writer.writerow([row["label"], *cells])
+        # Labels are names people typed (teams, categories, products): formulas stay text.
+        writer.writerow([safe_cell(row["label"]), *cells])
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
