@@ -63,6 +63,10 @@ class RowErrorSchema(Schema):
     column: str
     value: str
     message: str
+    kind: str = Field(
+        description="error: the row is not imported; warning: imported (or skipped as the "
+        "options say) but worth a look, e.g. a likely duplicate"
+    )
 
 
 class RollbackOut(Schema):

@@ -172,10 +172,10 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason"), _("Kind")])
     for error in job.row_errors.all().iterator():
         # The values come from the uploaded file: "=HYPERLINK(…)" must stay text.
-        cells = (error.row, error.column, error.value, error.message)
+        cells = (error.row, error.column, error.value, error.message, error.get_kind_display())
         writer.writerow([safe_cell(cell) for cell in cells])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'

@@ -102,8 +102,14 @@ class ImportJob(models.Model):
         return self.filename
 
 
+class ProblemKind(models.TextChoices):
+    ERROR = "error", _("Error")  # the row is not imported
+    WARNING = "warning", _("Warning")  # imported (or skipped as chosen), worth a look
+
+
 class ImportRowError(models.Model):
-    """Why one cell (or row) of the file cannot be imported; ``dry_run`` marks checks."""
+    """Why one cell (or row) of the file cannot be imported, or a warning about it (a
+    likely duplicate, a repeat of an earlier row); ``dry_run`` marks checks."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row = models.PositiveIntegerField(_("row"))
@@ -111,6 +117,9 @@ class ImportRowError(models.Model):
     value = models.CharField(_("value"), max_length=500, blank=True)
     message = models.CharField(_("reason"), max_length=500)
     dry_run = models.BooleanField(_("found by the check"), default=False)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ProblemKind.choices, default=ProblemKind.ERROR
+    )
 
     class Meta:
         ordering = ["row", "pk"]

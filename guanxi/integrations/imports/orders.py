@@ -44,6 +44,7 @@ class UnitResult:
 
     outcome: str  # created, updated, skipped, error
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field, message)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # imported anyway
 
 
 def group_rows(rows: list[Row]) -> list[list[Row]]:

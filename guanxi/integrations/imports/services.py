@@ -35,6 +35,7 @@ from guanxi.integrations.imports.models import (
     ImportTemplate,
     LikelyDuplicates,
     OnDuplicate,
+    ProblemKind,
 )
 from guanxi.integrations.imports.orders import UnitResult, group_rows, import_order
 from guanxi.integrations.imports.reading import Table, read_table
@@ -183,8 +184,22 @@ def _units(job: ImportJob, table: Table) -> list[Unit]:
     return [[(line, values[line]) for line, _cells_ in group] for group in groups]
 
 
+def _problem_rows(
+    job: ImportJob, table: Table, unit: Unit, result: UnitResult, dry: bool
+) -> list[ImportRowError]:
+    """The unit's errors, then its warnings, as rows to store."""
+    return _error_rows(job, table, unit, result.errors, dry) + _error_rows(
+        job, table, unit, result.warnings, dry, ProblemKind.WARNING
+    )
+
+
 def _error_rows(
-    job: ImportJob, table: Table, unit: Unit, errors: list[tuple[int, str, str]], dry: bool
+    job: ImportJob,
+    table: Table,
+    unit: Unit,
+    errors: list[tuple[int, str, str]],
+    dry: bool,
+    kind: str = ProblemKind.ERROR,
 ) -> list[ImportRowError]:
     columns = {key: header for header, key in job.mapping.items()}
     values = dict(unit)
@@ -201,6 +216,7 @@ def _error_rows(
             value=_value(table, values[line], columns.get(key, ""))[:500],
             message=message[:500],
             dry_run=dry,
+            kind=kind,
         )
         for line, key, message in errors
     ]
@@ -224,8 +240,11 @@ def _import_unit(actor: User, job: ImportJob, table: Table, unit: Unit) -> UnitR
             found = import_more_row(actor, job, line, cells)
         else:
             found = import_row(actor, job, line, cells)
-        errors = [(line, key, message) for key, message in found.errors + found.warnings]
-        result = UnitResult(found.outcome, errors)
+        result = UnitResult(
+            found.outcome,
+            [(line, key, message) for key, message in found.errors],
+            [(line, key, message) for key, message in found.warnings],
+        )
     if result.outcome == "error":
         transaction.savepoint_rollback(savepoint)
     else:
@@ -244,6 +263,7 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE):
         raise ValidationError({"status": _("This import has already started.")})
     table = _table(job)
+    kept = {ProblemKind.ERROR: 0, ProblemKind.WARNING: 0}
     errors: list[ImportRowError] = []
     counts = {"created": 0, "updated": 0, "skipped": 0, "error": 0}
     try:
@@ -252,8 +272,15 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
             for unit in _units(job, table):
                 result = _import_unit(job.created_by, job, table, unit)
                 counts[result.outcome] += 1
-                if len(errors) < DRY_RUN_KEPT_ERRORS:
+                # Each kind kept up to the cap: warnings never push errors out.
+                if kept[ProblemKind.ERROR] < DRY_RUN_KEPT_ERRORS:
                     errors.extend(_error_rows(job, table, unit, result.errors, True))
+                    kept[ProblemKind.ERROR] += len(result.errors)
+                if kept[ProblemKind.WARNING] < DRY_RUN_KEPT_ERRORS:
+                    errors.extend(
+                        _error_rows(job, table, unit, result.warnings, True, ProblemKind.WARNING)
+                    )
+                    kept[ProblemKind.WARNING] += len(result.warnings)
             raise _DryRunDone
     except _DryRunDone:
         pass
@@ -317,7 +344,7 @@ def _run_batch(job_id: int, table: Table, units: list[Unit], starts: list[int]) 
         errors: list[ImportRowError] = []
         for unit in units[first:last]:
             result = _import_unit(job.created_by, job, table, unit)
-            errors.extend(_error_rows(job, table, unit, result.errors, False))
+            errors.extend(_problem_rows(job, table, unit, result, False))
             if result.outcome == "created":
                 job.created_count += 1
             elif result.outcome == "updated":

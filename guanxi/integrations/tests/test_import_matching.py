@@ -142,9 +142,11 @@ def test_a_likely_duplicate_is_a_warning_in_the_check_and_created_by_default(adm
     assert (row, column) == (2, "姓名")
     assert message.startswith("Possible duplicate of Wei Zhang (score 0.")
     assert "name 张伟 = Wei Zhang" in message and message.endswith("created anyway.")
+    assert list(job.row_errors.values_list("kind", flat=True)) == ["warning"]
     job = run(job)
     assert Contact.objects.count() == 2
     assert [m for _r, _c, m in problems(job)] == [message]
+    assert list(job.row_errors.values_list("kind", flat=True)) == ["warning"]
 
 
 def test_likely_duplicates_can_be_skipped_and_are_still_listed(admin):
@@ -234,6 +236,21 @@ def test_the_likely_check_costs_the_same_however_many_customers_exist(admin):
         make_contact(owner=admin, family_name="Chen", given_name=f"No{n}")
 
     assert queries_for_one_row() == few
+
+
+def test_warnings_are_kept_apart_from_errors_and_never_push_them_out(admin, monkeypatch):
+    monkeypatch.setattr(services, "DRY_RUN_KEPT_ERRORS", 2)
+    for name in ("Zhang Wei", "Wang Fang", "Li Na"):
+        family, given = name.split()
+        make_contact(owner=admin, family_name=family, given_name=given)
+    # three likely duplicates first, then two rows with a bad email
+    text = "姓名,邮箱\n张伟,\n王芳,\n李娜,\n赵六,bad\n钱七,worse\n"
+
+    job = check(upload(admin, text))
+
+    kinds = list(job.row_errors.values_list("kind", "row"))
+    assert [row for kind, row in kinds if kind == "error"] == [5, 6]
+    assert [row for kind, row in kinds if kind == "warning"] == [2, 3]
 
 
 def test_the_option_is_on_the_mapping_page_and_in_the_api(client, admin):

@@ -71,7 +71,7 @@ def test_the_wizard_maps_checks_imports_and_rolls_back_orders(
     assert "Orders that would be created" in page
     report = client.get(reverse("integrations:import_errors", args=[job.pk])).content.decode()
     rows = list(csv.reader(io.StringIO(report.lstrip("\ufeff"))))
-    assert rows[1:] == [["4", "SKU", "NOPE", "No product has the SKU NOPE."]]
+    assert rows[1:] == [["4", "SKU", "NOPE", "No product has the SKU NOPE.", "Error"]]
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("integrations:import_start", args=[job.pk]))

@@ -73,7 +73,7 @@ def test_the_wizard_from_upload_to_rollback(client, rep, django_capture_on_commi
     assert Contact.objects.count() == 0
     report = client.get(reverse("integrations:import_errors", args=[job.pk])).content.decode()
     rows = list(csv.reader(io.StringIO(report.lstrip("\ufeff"))))
-    assert rows[0] == ["Row", "Column", "Value", "Reason"]
+    assert rows[0] == ["Row", "Column", "Value", "Reason", "Kind"]
     assert {(r[0], r[1], r[2]) for r in rows[1:]} >= {("3", "手机", "123"), ("3", "邮箱", "bad")}
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("integrations:import_start", args=[job.pk]))
