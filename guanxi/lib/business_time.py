@@ -129,6 +129,8 @@ def business_time_between(start: datetime, end: datetime, calendar: Calendar) ->
         if span_start >= end:
             break
         total += min(span_end, end) - max(span_start, start)
+        if span_end >= end:  # done: no need to find the next span (it may be years away)
+            break
     return total
 
 

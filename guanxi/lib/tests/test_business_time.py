@@ -149,3 +149,13 @@ def test_later_or_longer_never_makes_it_earlier(calendar, start, first, second):
     assert add_business_time(start, short, calendar) <= add_business_time(start, long, calendar)
     later = start + (long - short)
     assert add_business_time(start, short, calendar) <= add_business_time(later, short, calendar)
+
+
+def test_measuring_up_to_the_last_open_minute_of_the_horizon_needs_no_later_span():
+    # A quarter of an hour a week: 7,831 minutes end near the ten-year horizon, and
+    # measuring back must not look for an open span beyond it (found by hypothesis).
+    calendar = Calendar(timezone="Asia/Shanghai", hours={6: ((time(0), time(0, 15)),)})
+    start = datetime(2026, 1, 1, tzinfo=SHANGHAI)
+    duration = timedelta(minutes=7831)
+    due = add_business_time(start, duration, calendar)
+    assert business_time_between(start, due, calendar) == duration
