@@ -196,18 +196,11 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
 def preview_rules(proposed: MatchRules, *, limit: int = PREVIEW_LIMIT) -> RulesPreview:
     """How many pairs ``proposed`` would suggest next to the rules in use: over a scan of
     the live contacts (the ``limit`` most recently changed) and the open pairs stored."""
-    contacts = list(_with_details(Contact.objects.order_by("-updated_at", "-pk"))[: limit + 1])
-    records = {contact.pk: record_of(contact) for contact in contacts[:limit]}
-    stored = list(
-        DuplicatePair.objects.filter(status=PairStatus.OPEN).values_list("first_id", "second_id")
-    )
-    missing = {pk for pair in stored for pk in pair} - set(records)
-    others = {c.pk: record_of(c) for c in _with_details(Contact.objects.filter(pk__in=missing))}
     return compare_rules(
-        records,
-        stored=stored,
-        stored_records=others,
-        sample=len(contacts) > limit,
+        _with_details(Contact.objects.all()),
+        open_pairs=DuplicatePair.objects.filter(status=PairStatus.OPEN),
+        record_of=record_of,
+        limit=limit,
         current=person_rules(),
         proposed=proposed,
         candidates=candidate_pairs,

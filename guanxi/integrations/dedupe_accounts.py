@@ -168,18 +168,11 @@ def scan_accounts(
 def preview_rules(proposed: CompanyRules, *, limit: int = PREVIEW_LIMIT) -> RulesPreview:
     """How many pairs ``proposed`` would suggest next to the rules in use: over a scan of
     the live accounts (the ``limit`` most recently changed) and the open pairs stored."""
-    accounts = list(_with_phones(Account.objects.order_by("-updated_at", "-pk"))[: limit + 1])
-    records = {account.pk: record_of(account) for account in accounts[:limit]}
-    stored = list(
-        AccountPair.objects.filter(status=PairStatus.OPEN).values_list("first_id", "second_id")
-    )
-    missing = {pk for pair in stored for pk in pair} - set(records)
-    others = {a.pk: record_of(a) for a in _with_phones(Account.objects.filter(pk__in=missing))}
     return compare_rules(
-        records,
-        stored=stored,
-        stored_records=others,
-        sample=len(accounts) > limit,
+        _with_phones(Account.objects.all()),
+        open_pairs=AccountPair.objects.filter(status=PairStatus.OPEN),
+        record_of=record_of,
+        limit=limit,
         current=company_rules(),
         proposed=proposed,
         candidates=candidate_pairs,

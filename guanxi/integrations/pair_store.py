@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
 from guanxi.integrations.models_dedupe import PairStatus
 
@@ -63,19 +63,25 @@ class RulesPreview:
 
 
 def compare_rules(
-    records: dict[int, Any],
+    live: QuerySet[Any],
     *,
-    stored: list[tuple[int, int]],
-    stored_records: dict[int, Any],
-    sample: bool,
+    open_pairs: QuerySet[Any],
+    record_of: Callable[[Any], Any],
+    limit: int,
     current: Any,
     proposed: Any,
     candidates: Callable[[list[Any], Any], set[tuple[int, int]]],
     score: Callable[[Any, Any, Any], Any],
 ) -> RulesPreview:
-    """Score the blocked pairs of ``records`` (pk -> matcher record) and the ``stored``
-    open pairs (their records in ``records`` or ``stored_records``) under both rule
-    sets; nothing is saved."""
+    """Score, under both rule sets, the blocked pairs of the ``limit`` most recently
+    changed of the ``live`` records (a queryset with what ``record_of`` reads) and the
+    stored ``open_pairs``; nothing is saved."""
+    rows = list(live.order_by("-updated_at", "-pk")[: limit + 1])
+    records = {row.pk: record_of(row) for row in rows[:limit]}
+    stored = list(open_pairs.values_list("first_id", "second_id"))
+    missing = {pk for pair in stored for pk in pair} - set(records)
+    stored_records = {row.pk: record_of(row) for row in live.filter(pk__in=missing)}
+    sample = len(rows) > limit
     known = {**stored_records, **records}
     keys = list(records)
     values = [records[pk] for pk in keys]
