@@ -7,6 +7,7 @@ compared and the cost grows about linearly with the number of contacts.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,17 +18,20 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from guanxi.core.models import User
-from guanxi.customers.models import AccountContact, Contact, ContactEmail, ContactPhone
+from guanxi.customers.models import AccountContact, Address, Contact, ContactEmail, ContactPhone
 from guanxi.customers.selectors import contacts_visible_to
 from guanxi.integrations.match_rules import person_rules
 from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
 from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs
 from guanxi.lib import names
+from guanxi.lib.blocking import candidate_pairs
 from guanxi.lib.matching import (
+    Features,
     MatchRules,
     PersonRecord,
-    candidate_pairs,
     email_key,
+    features,
+    score_features,
     score_pair,
 )
 from guanxi.lib.phones import normalize_phone, phone_digits
@@ -170,6 +174,56 @@ def duplicates_of(
     return find_duplicates_for(user, {"email": email, "phone": phone, "name": name})
 
 
+CHUNK = 20_000
+
+
+def _rows(manager: Any, *fields: str) -> Iterable[tuple[Any, ...]]:
+    """``(contact_id, *fields)`` of a contact's child rows, its first (primary) first."""
+    rows = manager.filter(contact__isnull=False).order_by("contact_id", "-is_primary", "pk")
+    return rows.values_list("contact_id", *fields).iterator(chunk_size=CHUNK)
+
+
+def scan_records() -> tuple[list[int], list[PersonRecord], list[datetime]]:
+    """Every live contact as the matcher sees it (``record_of``), with its id and when it
+    last changed: read as plain rows, one query per table, not as model instances (a
+    scan reads every contact, and a million contacts must fit in memory)."""
+    emails: dict[int, list[str]] = defaultdict(list)
+    for contact_id, value in _rows(ContactEmail.objects, "value"):
+        emails[contact_id].append(value)
+    phones: dict[int, list[str]] = defaultdict(list)
+    for contact_id, value in _rows(ContactPhone.objects, "value"):
+        phones[contact_id].append(value)
+    addresses: dict[int, tuple[str, str, str]] = {}
+    for contact_id, *address in _rows(Address.objects, "street", "city", "postcode"):
+        addresses.setdefault(contact_id, tuple(value or "" for value in address))
+    companies: dict[int, str] = {}
+    for contact_id, company in _rows(AccountContact.objects, "account__name"):
+        companies.setdefault(contact_id, company)
+    keys, records, updated = [], [], []
+    contacts = Contact.objects.order_by("pk").values_list(
+        "pk", "family_name", "given_name", "birthday", "updated_at"
+    )
+    for pk, family, given, birthday, updated_at in contacts.iterator(chunk_size=CHUNK):
+        street, city, postcode = addresses.get(pk, ("", "", ""))
+        keys.append(pk)
+        updated.append(updated_at)
+        records.append(
+            PersonRecord(
+                key=pk,
+                family_name=family,
+                given_name=given,
+                emails=tuple(emails.get(pk, ())),
+                phones=tuple(phones.get(pk, ())),
+                company=companies.get(pk, ""),
+                street=street,
+                city=city,
+                postcode=postcode,
+                birth_year=birthday.year if birthday else None,
+            )
+        )
+    return keys, records, updated
+
+
 def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | None = None) -> int:
     """Score every blocked pair of live contacts and store those above the threshold
     (by the rules in use unless ``rules`` are given); dismissed and merged pairs keep
@@ -177,17 +231,20 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
     are scored and refreshed (the nightly scan). Returns the number of open pairs. Safe
     to run twice."""
     rules = rules or person_rules()
-    contacts = list(_with_details(Contact.objects.all()))
-    records = [record_of(contact) for contact in contacts]
+    keys, records, updated = scan_records()
     touched: set[int] | None = None
     if changed_since is not None:
-        touched = {c.pk for c in contacts if c.updated_at >= changed_since}
+        touched = {pk for pk, at in zip(keys, updated, strict=True) if at >= changed_since}
     found = {}
+    compared: dict[int, Features] = {}  # index -> features, worked out once per contact
     for i, j in candidate_pairs(records, rules):
-        first, second = sorted((contacts[i].pk, contacts[j].pk))
+        first, second = sorted((keys[i], keys[j]))
         if touched is not None and not ({first, second} & touched):
             continue
-        result = score_pair(records[i], records[j], rules)
+        for index in (i, j):
+            if index not in compared:
+                compared[index] = features(records[index])
+        result = score_features(compared[i], compared[j], rules)
         if result.score >= rules.threshold:
             found[(first, second)] = (result.score, result.reasons)
     return store_pairs(DuplicatePair, found, touched)

@@ -73,6 +73,22 @@ CONTACTS = Spec(
     numbers=(
         Number("same_email", gettext_lazy("Same email: score at least"), 0, 1, "email"),
         Number("same_phone", gettext_lazy("Same phone: score at least"), 0, 1, "phone"),
+        Number(
+            "different_email",
+            gettext_lazy("Different emails on both: weighs against"),
+            0,
+            10,
+            "email",
+            help=gettext_lazy("As much as this weight of fields that disagree."),
+        ),
+        Number(
+            "different_phone",
+            gettext_lazy("Different phones on both: weighs against"),
+            0,
+            10,
+            "phone",
+            help=gettext_lazy("As much as this weight of fields that disagree."),
+        ),
         Number("family_name", gettext_lazy("Family name"), 0, 10, "name"),
         Number("given_name", gettext_lazy("Given name"), 0, 10, "name"),
         Number(

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jellyfish
+
 from guanxi.lib.companies import normalize_company, strip_legal_suffix
 from guanxi.lib.names import compact, has_cjk, pinyin_of, split_chinese_name
 from guanxi.lib.phones import normalize_phone, phone_digits
@@ -21,7 +23,7 @@ _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 # Keys remembered per process (pinyin of name parts, parsed phones): a scan scores each
 # record against every record it shares a bucket with, so each is asked for many times.
 CACHED_KEYS = 1 << 18
-_compact = lru_cache(maxsize=CACHED_KEYS)(compact)
+compact_key = lru_cache(maxsize=CACHED_KEYS)(compact)
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -45,7 +47,8 @@ class PersonRecord:
 @dataclass(frozen=True)
 class MatchRules:
     """Weights of the evidence and the threshold; the defaults were tuned on FEBRL 4
-    (without dates of birth and social security ids), see docs/duplicates.md. A weight
+    (without dates of birth and social security ids) and on synthetic Chinese and Western
+    contacts with planted duplicates, see docs/duplicates.md. A weight
     (or a same-email/same-phone score) of 0 ignores that evidence: it neither counts
     nor shows as a reason (how switched-off evidence reaches the scorer)."""
 
@@ -56,14 +59,19 @@ class MatchRules:
     postcode: float = 1.5
     company: float = 1.0
     birth_year: float = 1.0
+    # Both sides have emails (phones) and none is shared: evidence of two people, as
+    # much as this weight of disagreeing fields (people do have a second address, so
+    # less than a name).
+    different_email: float = 3.0
+    different_phone: float = 3.0
     same_email_score: float = 0.97
     same_phone_score: float = 0.92
     name_floor: float = 0.0
     # Below this much compared weight the score is scaled down: a name alone is a hint,
     # not proof (张伟 and 张丽娟 share only a family name).
     min_evidence: float = 7.5
-    threshold: float = 0.65
-    max_block_size: int = 200
+    threshold: float = 0.6
+    max_block_size: int = 16
 
 
 DEFAULT_RULES = MatchRules()
@@ -71,6 +79,15 @@ DEFAULT_RULES = MatchRules()
 # with a Chinese name whose names do not agree is scaled down by UNNAMED_FACTOR.
 NAME_AGREES = 0.85
 UNNAMED_FACTOR = 0.5
+# Street and city similarities below ADDRESS_FLOOR, postcodes below POSTCODE_FLOOR count
+# as disagreement: two different streets share letters ("X路N号", "12 high st" and
+# "3 kent st") without being one address, and 310001 / 310007 are two areas.
+ADDRESS_FLOOR = 0.7
+POSTCODE_FLOOR = 0.9
+# Two house numbers that differ take this share off the street similarity (中山路153号
+# and 中山路714号 share a road, not a door; a typed number may be a typo, so not all).
+NUMBER_MISMATCH = 0.5
+_DIGITS = re.compile(r"\d+")
 
 
 # -- normalised keys -----------------------------------------------------------------
@@ -98,7 +115,7 @@ def phone_key(phone: str, region: str = "CN") -> str:
         return phone_digits(phone)
 
 
-def _text_key(text: str) -> str:
+def text_key(text: str) -> str:
     value = unicodedata.normalize("NFKC", text).lower()
     return " ".join(_NON_WORD.sub(" ", value).split())
 
@@ -108,7 +125,7 @@ def name_parts(record: PersonRecord) -> tuple[str, str]:
     family, given = record.family_name, record.given_name
     if not family and not given and record.name:
         family, given = split_chinese_name(record.name)
-    return _compact(family) if family else "", _compact(given) if given else ""
+    return compact_key(family) if family else "", compact_key(given) if given else ""
 
 
 def name_key(record: PersonRecord) -> str:
@@ -117,7 +134,10 @@ def name_key(record: PersonRecord) -> str:
 
 
 def postcode_key(postcode: str) -> str:
-    return _text_key(postcode).replace(" ", "")
+    return text_key(postcode).replace(" ", "")
+
+
+# -- similarity ----------------------------------------------------------------------
 
 
 # -- similarity ----------------------------------------------------------------------
@@ -129,28 +149,7 @@ def jaro_winkler(a: str, b: str) -> float:
         return 1.0 if a else 0.0
     if not a or not b:
         return 0.0
-    window = max(max(len(a), len(b)) // 2 - 1, 0)
-    a_flags = [False] * len(a)
-    b_flags = [False] * len(b)
-    matches = 0
-    for i, char in enumerate(a):
-        for j in range(max(0, i - window), min(len(b), i + window + 1)):
-            if not b_flags[j] and b[j] == char:
-                a_flags[i] = b_flags[j] = True
-                matches += 1
-                break
-    if not matches:
-        return 0.0
-    a_matched = [c for c, flag in zip(a, a_flags, strict=True) if flag]
-    b_matched = [c for c, flag in zip(b, b_flags, strict=True) if flag]
-    transpositions = sum(x != y for x, y in zip(a_matched, b_matched, strict=True)) / 2
-    jaro = (matches / len(a) + matches / len(b) + (matches - transpositions) / matches) / 3
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * 0.1 * (1 - jaro)
+    return float(jellyfish.jaro_winkler_similarity(a, b))
 
 
 def _similar(a: str, b: str, floor: float = 0.0) -> float:
@@ -161,67 +160,66 @@ def _similar(a: str, b: str, floor: float = 0.0) -> float:
     return similarity if similarity >= floor else 0.0
 
 
-# -- blocking ------------------------------------------------------------------------
+def _street_similarity(a: Features, b: Features) -> float:
+    similarity = _similar(a.street, b.street, ADDRESS_FLOOR)
+    numbers_differ = a.house_numbers and b.house_numbers and a.house_numbers != b.house_numbers
+    if similarity > 0 and numbers_differ:
+        similarity *= 1 - NUMBER_MISMATCH
+    return similarity
 
 
-def blocking_keys(record: PersonRecord, region: str = "CN") -> set[str]:
-    """The buckets a record falls in; two records are compared only if they share one."""
-    keys = {f"e:{email_key(email)}" for email in record.emails if email.strip()}
-    for phone in record.phones:
-        digits = phone_key(phone, region)
-        if len(digits) >= 7:
-            keys.add(f"p:{digits[-9:]}")
+# -- what the scorer compares ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """A record's normalised keys, worked out once per record (``features``) and compared
+    against every record it shares a bucket with."""
+
+    emails: frozenset[str]
+    phones: frozenset[str]
+    family: str
+    given: str
+    display: str
+    cjk: bool
+    street: str
+    house_numbers: tuple[str, ...]
+    city: str
+    postcode: str
+    company: str
+    company_label: str
+    birth_year: int | None
+
+
+def _display_name(record: PersonRecord) -> str:
+    if record.name:
+        return record.name
+    if has_cjk(record.family_name):
+        return f"{record.family_name}{record.given_name}"
+    return " ".join(part for part in (record.given_name, record.family_name) if part)
+
+
+def features(record: PersonRecord, region: str = "CN") -> Features:
+    """What ``score_pair`` compares of ``record``."""
     family, given = name_parts(record)
-    postcode = postcode_key(record.postcode)
-    city = _text_key(record.city)
-    if family:
-        keys.add(f"fg:{family[:4]}|{given[:1]}")
-        if postcode:
-            keys.add(f"fp:{family[:2]}|{postcode}")
-        if record.birth_year:
-            keys.add(f"fy:{family}|{given[:1]}|{record.birth_year}")
-        if city:
-            keys.add(f"fc:{family}|{given[:1]}|{city}")
-    if given:
-        keys.add(f"gf:{given[:4]}|{family[:1]}")
-        if postcode:
-            keys.add(f"gp:{given[:2]}|{postcode}")
-    if family and given:
-        # Either order: "Wei Zhang" and "Zhang Wei" share this bucket.
-        keys.add("n:" + "|".join(sorted((family[:3], given[:3]))))
-    if city:
-        if family:
-            keys.add(f"fct:{family[:3]}|{city}")
-        if given:
-            keys.add(f"gct:{given[:3]}|{city}")
-    street = _text_key(record.street)
-    if street and postcode:
-        keys.add(f"sp:{street[:6]}|{postcode[:2]}")
-    if street and city:
-        keys.add(f"sc:{street[:6]}|{city[:3]}")
+    display = _display_name(record)
+    street = text_key(record.street)
     company = normalize_company(record.company) if record.company else ""
-    if company and family:
-        keys.add(f"c:{compact(company)}|{family[:1]}")
-    return keys
-
-
-def candidate_pairs(
-    records: list[PersonRecord], rules: MatchRules = DEFAULT_RULES, region: str = "CN"
-) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)`` with ``i < j`` that share a bucket; oversized buckets are
-    skipped so the work stays near-linear in the number of records."""
-    blocks: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        for key in blocking_keys(record, region):
-            blocks.setdefault(key, []).append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > rules.max_block_size:
-            continue
-        for position, first in enumerate(members):
-            for second in members[position + 1 :]:
-                pairs.add((first, second) if first < second else (second, first))
-    return pairs
+    return Features(
+        emails=frozenset(email_key(e) for e in record.emails if e.strip()),
+        phones=frozenset(phone_key(p, region) for p in record.phones if phone_digits(p)),
+        family=family,
+        given=given,
+        display=display,
+        cjk=has_cjk(display),
+        street=street,
+        house_numbers=tuple(_DIGITS.findall(street)),
+        city=text_key(record.city),
+        postcode=postcode_key(record.postcode),
+        company=compact_key(company) if company else "",
+        company_label=strip_legal_suffix(record.company) if record.company else "",
+        birth_year=record.birth_year,
+    )
 
 
 # -- scoring -------------------------------------------------------------------------
@@ -238,22 +236,14 @@ class MatchResult:
         return self.score >= rules.threshold
 
 
-def _display_name(record: PersonRecord) -> str:
-    if record.name:
-        return record.name
-    if has_cjk(record.family_name):
-        return f"{record.family_name}{record.given_name}"
-    return " ".join(part for part in (record.given_name, record.family_name) if part)
-
-
 def _name_reason(
-    a: PersonRecord, b: PersonRecord, family_sim: float, given_sim: float, agree: float
+    a: Features, b: Features, family_sim: float, given_sim: float, agree: float
 ) -> str:
     if family_sim >= 0.999 and given_sim >= 0.999:
-        shown_a, shown_b = _display_name(a), _display_name(b)
+        shown_a, shown_b = a.display, b.display
         return f"same name {shown_a}" if shown_a == shown_b else f"name {shown_a} = {shown_b}"
     if min(family_sim, given_sim) >= agree:
-        return f"similar name {_display_name(a)} ~ {_display_name(b)}"
+        return f"similar name {a.display} ~ {b.display}"
     return ""
 
 
@@ -261,19 +251,25 @@ def score_pair(
     a: PersonRecord, b: PersonRecord, rules: MatchRules = DEFAULT_RULES, region: str = "CN"
 ) -> MatchResult:
     """How likely ``a`` and ``b`` are the same person, with the reasons."""
+    return score_features(features(a, region), features(b, region), rules)
+
+
+def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) -> MatchResult:
+    """``score_pair`` on records' ``features`` (a scan works them out once per record)."""
     reasons: list[str] = []
-    floor = 0.0
-    emails_a = {email_key(e) for e in a.emails if e.strip()}
-    emails_b = {email_key(e) for e in b.emails if e.strip()}
-    if emails_a & emails_b and rules.same_email_score > 0:
+    floor = mismatch = 0.0
+    shared_emails = a.emails & b.emails
+    if shared_emails and rules.same_email_score > 0:
         floor = rules.same_email_score
-        reasons.append(f"same email {sorted(emails_a & emails_b)[0]}")
-    phones_a = {phone_key(p, region) for p in a.phones if phone_digits(p)}
-    phones_b = {phone_key(p, region) for p in b.phones if phone_digits(p)}
-    shared_phones = {p for p in phones_a & phones_b if len(p) >= 7}
+        reasons.append(f"same email {sorted(shared_emails)[0]}")
+    elif a.emails and b.emails and not shared_emails:
+        mismatch += rules.different_email
+    shared_phones = {p for p in a.phones & b.phones if len(p) >= 7}
     if shared_phones and rules.same_phone_score > 0:
         floor = max(floor, rules.same_phone_score)
         reasons.append(f"same phone ending {sorted(shared_phones)[0][-4:]}")
+    elif a.phones and b.phones and not a.phones & b.phones:
+        mismatch += rules.different_phone
 
     total = weight = 0.0
 
@@ -283,46 +279,41 @@ def score_pair(
             total += similarity * field_weight
             weight += field_weight
 
-    family_a, given_a = name_parts(a)
-    family_b, given_b = name_parts(b)
     cut = rules.name_floor
-    straight = (_similar(family_a, family_b, cut), _similar(given_a, given_b, cut))
-    swapped = (_similar(family_a, given_b, cut), _similar(given_a, family_b, cut))
+    straight = (_similar(a.family, b.family, cut), _similar(a.given, b.given, cut))
+    swapped = (_similar(a.family, b.given, cut), _similar(a.given, b.family, cut))
     family_sim, given_sim = max(straight, swapped, key=lambda pair: sum(max(s, 0) for s in pair))
     add(family_sim, rules.family_name)
     add(given_sim, rules.given_name)
     # Two names written in characters agree only when they read the same (张伟 = 张玮,
     # an input-method slip): 李梓 and 刘子 are two people, however close li and liu are.
-    cjk_a, cjk_b = has_cjk(_display_name(a)), has_cjk(_display_name(b))
-    agree = 0.999 if cjk_a and cjk_b else NAME_AGREES
+    agree = 0.999 if a.cjk and b.cjk else NAME_AGREES
     reason = _name_reason(a, b, family_sim, given_sim, agree)
     if reason and (rules.family_name > 0 or rules.given_name > 0):
         reasons.append(reason)
 
-    street_sim = _similar(_text_key(a.street), _text_key(b.street))
+    street_sim = _street_similarity(a, b)
     add(street_sim, rules.street)
     if street_sim >= 0.95 and rules.street > 0:
         reasons.append("same address")
-    city_sim = _similar(_text_key(a.city), _text_key(b.city))
-    add(city_sim, rules.city)
-    postcode_a, postcode_b = postcode_key(a.postcode), postcode_key(b.postcode)
-    if postcode_a and postcode_b:
-        add(jaro_winkler(postcode_a, postcode_b), rules.postcode)
-        if postcode_a == postcode_b and rules.postcode > 0:
-            reasons.append(f"same postcode {postcode_a}")
-    company_a = normalize_company(a.company) if a.company else ""
-    company_b = normalize_company(b.company) if b.company else ""
-    company_sim = _similar(compact(company_a), compact(company_b))
+    add(_similar(a.city, b.city, ADDRESS_FLOOR), rules.city)
+    if a.postcode and b.postcode:
+        add(_similar(a.postcode, b.postcode, POSTCODE_FLOOR), rules.postcode)
+        if a.postcode == b.postcode and rules.postcode > 0:
+            reasons.append(f"same postcode {a.postcode}")
+    company_sim = _similar(a.company, b.company)
     add(company_sim, rules.company)
     if company_sim >= 0.999 and rules.company > 0:
-        reasons.append(f"same company {strip_legal_suffix(a.company)}")
+        reasons.append(f"same company {a.company_label}")
     if a.birth_year and b.birth_year:
         add(1.0 if a.birth_year == b.birth_year else 0.0, rules.birth_year)
         if a.birth_year == b.birth_year and rules.birth_year > 0:
             reasons.append(f"same birth year {a.birth_year}")
 
-    soft = total / weight * min(1.0, weight / rules.min_evidence) if weight else 0.0
-    if (cjk_a or cjk_b) and min(family_sim, given_sim) < agree:
+    # A different email or phone weighs against the fields that agree; only fields that
+    # could agree count as evidence (a name and two different phones is not much).
+    soft = total / (weight + mismatch) * min(1.0, weight / rules.min_evidence) if weight else 0.0
+    if (a.cjk or b.cjk) and min(family_sim, given_sim) < agree:
         # A Chinese name is written the same way each time, and a few family names are
         # shared by most people: unless the names agree, address, city, postcode and
         # company only add to a shared email or phone. A common family name in the same
@@ -333,16 +324,20 @@ def score_pair(
 
 __all__ = [
     "DEFAULT_RULES",
+    "Features",
     "MatchResult",
     "MatchRules",
     "PersonRecord",
-    "blocking_keys",
-    "candidate_pairs",
+    "compact_key",
     "email_key",
+    "features",
     "jaro_winkler",
     "name_key",
     "name_parts",
     "phone_key",
     "pinyin_of",
+    "postcode_key",
+    "score_features",
     "score_pair",
+    "text_key",
 ]

@@ -13,6 +13,8 @@ FORM = {
     **{f"enabled_{key}": "on" for key in ("email", "phone", "name", "address", "company")},
     "weight_same_email": "0.97",
     "weight_same_phone": "0.92",
+    "weight_different_email": "3",
+    "weight_different_phone": "3",
     "weight_family_name": "3",
     "weight_given_name": "2.5",
     "weight_name_floor": "0",

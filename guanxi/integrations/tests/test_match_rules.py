@@ -144,7 +144,7 @@ def test_saving_adds_an_audited_version_and_reset_brings_the_defaults_back(admin
     assert second.rules["weights"]["company"] == 2
     entry = AuditEntry.objects.filter(object_type="integrations.matchruleset").order_by("pk")
     assert [e.changes for e in entry] == [
-        {"threshold": [0.65, 0.8]},
+        {"threshold": [DEFAULT_RULES.threshold, 0.8]},
         {"weights.company": [1.0, 2]},
     ]
     assert first.created_by == admin
@@ -160,7 +160,7 @@ def test_saving_adds_an_audited_version_and_reset_brings_the_defaults_back(admin
 
 def test_the_rules_are_read_once_and_a_save_drops_the_cached_copy(admin):
     with CaptureQueriesContext(connection) as first_read:
-        assert person_rules().threshold == 0.65
+        assert person_rules().threshold == DEFAULT_RULES.threshold
     with CaptureQueriesContext(connection) as second_read:
         person_rules()
         person_rules()

@@ -12,6 +12,7 @@ from guanxi.core.services.tokens import create_token
 from guanxi.integrations.match_rules import default_rules, forget_cached_rules, person_rules
 from guanxi.integrations.models_match_rules import MatchRuleSet
 from guanxi.integrations.tests.matrix_rows_match_rules import FORM
+from guanxi.lib.matching import DEFAULT_RULES
 from guanxi.testing.customers import make_contact
 from guanxi.testing.users import make_user
 
@@ -126,7 +127,7 @@ def test_saving_then_resetting_from_the_page(client, admin):
     client.post(reverse("integrations:match_rules_reset", args=["contacts"]))
 
     assert MatchRuleSet.objects.order_by("-version").first().rules == default_rules("contacts")
-    assert person_rules().threshold == 0.65
+    assert person_rules().threshold == DEFAULT_RULES.threshold
 
 
 def test_only_administrators_change_the_rules(client):

@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from guanxi.lib.matching import DEFAULT_RULES, MatchRules, PersonRecord, candidate_pairs, score_pair
+from guanxi.lib.blocking import candidate_pairs
+from guanxi.lib.matching import DEFAULT_RULES, MatchRules, PersonRecord, score_pair
 
 
 def febrl_dir() -> Path:

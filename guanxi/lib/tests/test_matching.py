@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from guanxi.lib.blocking import WINDOW, blocking_keys, candidate_pairs
 from guanxi.lib.matching import (
     MatchRules,
     PersonRecord,
-    blocking_keys,
-    candidate_pairs,
     email_key,
+    features,
     jaro_winkler,
     name_key,
     phone_key,
+    score_features,
     score_pair,
 )
 
@@ -138,10 +139,24 @@ def test_candidate_pairs_only_compare_records_that_share_a_bucket():
     assert candidate_pairs(records) == {(0, 1)}
 
 
-def test_oversized_blocks_are_skipped():
-    records = [PersonRecord(name="张伟") for _ in range(5)]
+def test_an_oversized_bucket_pairs_each_record_with_its_next_neighbours_only():
+    # Forty people called 张伟, in street order: each meets the next WINDOW of them.
+    records = [PersonRecord(name="张伟", street=f"{i:03d} 中山路") for i in range(40)]
 
-    assert candidate_pairs(records, MatchRules(max_block_size=4)) == set()
+    pairs = candidate_pairs(records, MatchRules(max_block_size=4))
+
+    assert (0, 1) in pairs and (0, WINDOW) in pairs
+    assert (0, WINDOW + 1) not in pairs
+    assert len(pairs) == sum(min(WINDOW, 39 - i) for i in range(40))
+
+
+def test_a_bucket_within_the_size_limit_pairs_all_its_records():
+    records = [PersonRecord(name="张伟", street=f"{i:03d} 中山路") for i in range(WINDOW + 4)]
+
+    pairs = candidate_pairs(records, MatchRules(max_block_size=WINDOW + 4))
+
+    assert (0, WINDOW + 3) in pairs
+    assert len(pairs) == (WINDOW + 4) * (WINDOW + 3) // 2
 
 
 def test_jaro_winkler_known_values():
@@ -186,3 +201,77 @@ def test_chinese_names_in_characters_agree_only_when_they_read_the_same():
         PersonRecord(family_name="张", given_name="玮", **same_city),
     )
     assert slip.is_match() and slip.reasons[0] == "name 张伟 = 张玮"
+
+
+# --- disagreement counts: the scan's precision on ordinary CRM data ----------------------
+
+
+def test_one_given_name_in_one_city_on_two_streets_is_two_people():
+    # The raw similarities of two unrelated streets and postcodes of one city add up to
+    # a match unless disagreeing fields count as disagreement.
+    a = PersonRecord(
+        family_name="Weber",
+        given_name="Julia",
+        street="新华路139号",
+        city="成都",
+        postcode="610343",
+    )
+    b = PersonRecord(family_name="Kelly", given_name="Julia", street="长江路583号", city="成都",
+                     postcode="610749")  # fmt: skip
+
+    result = score_pair(a, b)
+    assert not result.is_match()
+    assert result.score < 0.5
+
+
+def test_two_house_numbers_on_one_road_are_two_addresses():
+    home = {"family_name": "李", "given_name": "雨", "city": "宁波"}
+    one = PersonRecord(street="黄河路365号", postcode="315728", **home)
+    same = PersonRecord(street="黄河路365号", postcode="315728", **home)
+    other = PersonRecord(street="黄河路136号", postcode="315372", **home)
+
+    assert "same address" in score_pair(one, same).reasons
+    assert "same address" not in score_pair(one, other).reasons
+    assert score_pair(one, same).score - score_pair(one, other).score > 0.1
+
+
+def test_different_emails_and_phones_weigh_against_a_shared_name():
+    name = {"family_name": "King", "given_name": "Elizabeth", "city": "武汉"}
+    bare = score_pair(PersonRecord(**name), PersonRecord(**name))
+    apart = score_pair(
+        PersonRecord(emails=("ek@a.com",), phones=("13812344229",), **name),
+        PersonRecord(emails=("liz@b.com",), phones=("13998765432",), **name),
+    )
+
+    assert apart.score < bare.score
+    assert not apart.is_match()
+    # Switched off (weight 0), they do not count.
+    off = MatchRules(different_email=0, different_phone=0)
+    assert (
+        score_pair(
+            PersonRecord(emails=("ek@a.com",), **name),
+            PersonRecord(emails=("liz@b.com",), **name),
+            off,
+        ).score
+        == bare.score
+    )
+
+
+def test_same_person_with_a_new_phone_still_matches_on_name_and_address():
+    home = {
+        "street": "中山路12号",
+        "city": "杭州",
+        "postcode": "310001",
+        "company": "华信科技有限公司",
+    }
+    before = PersonRecord(family_name="王", given_name="芳", phones=("13812344229",), **home)
+    after = PersonRecord(family_name="王", given_name="芳", phones=("13998765432",), **home)
+
+    assert score_pair(before, after).is_match()
+
+
+def test_features_scoring_equals_pair_scoring():
+    a = PersonRecord(name="张伟", emails=("zw@qq.com",), street="人民路1号", city="上海")
+    b = PersonRecord(name="Wei Zhang", phones=("13812344229",), street="人民路1号", city="上海")
+
+    assert score_features(features(a), features(b)) == score_pair(a, b)
