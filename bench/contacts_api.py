@@ -13,8 +13,9 @@ test ``Client`` with a personal token:
 against two baselines, both captured from the API call with ``CaptureQueriesContext``
 and re-run raw on a cursor (rows fetched):
 
-- *page SQL*: the page's own SELECT (the issue's measure);
-- *all SQL*: every query the request ran (token, page, child lists), summed.
+- *page SQL*: the page's own SELECT (the issue's measure; on PostgreSQL it writes the
+  items' JSON with their child lists itself, ``customers/list_json.py``);
+- *all SQL*: every query the request ran (token, page, any child lists), summed.
 
 Writes the ratio table to ``docs/benchmarks.md``. Goal (issue 3): API p50 <= 2x raw SQL,
 constant query count.
@@ -300,12 +301,14 @@ def write_report(
             f"- {args.repeat} timed requests per row after 3 warm-up requests, 50 rows a "
             f"page; contacts `q={pinyin}` (pinyin) and `q={digits}` (last digits of a "
             f"phone), accounts `q={company_q}` (pinyin of {company}).",
-            "- *Page SQL* is the page's own SELECT (the issue's measure); *all SQL* is every "
-            "query the request ran (token, page, child lists), each re-run raw on a "
-            "cursor with its rows fetched, times summed. Each timed request is followed "
-            "by its two SQL baselines, so all three see the same load. The API time adds "
-            "what no SQL baseline has: the request through Django's middleware, Ninja's "
-            "parameter parsing, building the rows and JSON serialisation.",
+            "- *Page SQL* is the page's own SELECT (the issue's measure; on PostgreSQL it "
+            "writes each item's JSON with its child lists, `customers/list_json.py`); "
+            "*all SQL* is every query the request ran (the token and the page; elsewhere "
+            "also the child lists), each re-run raw on a cursor with its rows fetched, "
+            "times summed. Each timed request is followed by its two SQL baselines, so all "
+            "three see the same load. The API time adds what no SQL baseline has: the "
+            "request through Django's middleware, authentication, Ninja's parameter "
+            "parsing, composing and compiling the page query, joining the items.",
             "- On shared, noisy machines the **ratios** are the result, not the absolute times.",
             "",
             *lines,

@@ -11,6 +11,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from guanxi.core.services.custom_fields import create_custom_field
 from guanxi.core.services.tokens import create_token
+from guanxi.customers import list_json
 from guanxi.customers.models import CustomerTier
 from guanxi.customers.schemas import AccountSchema, ContactSchema
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
@@ -157,7 +158,9 @@ def _queries(get, path, **params):
     [
         # The token (with its user and their role grants), the page, then the page's
         # children in one query (contacts: phones, emails, tags, account links;
-        # accounts: tags, primary contacts). A sales rep costs no more than an admin.
+        # accounts: tags, primary contacts); on PostgreSQL the page's one query writes
+        # its items with their children (``list_json``). A sales rep costs no more than
+        # an admin.
         ("admin", "/api/v1/contacts", 3),
         ("rep", "/api/v1/contacts", 3),
         ("admin", "/api/v1/accounts", 3),
@@ -165,6 +168,8 @@ def _queries(get, path, **params):
     ],
 )
 def test_list_query_count_is_constant(client, records, who, path, expected):
+    if list_json.available():
+        expected -= 1  # the children come with the page
     user = records[who]
     get = _client_for(client, user)
     get(path)  # the token's first use is recorded once a minute: not a per-page query

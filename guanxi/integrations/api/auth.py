@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from guanxi.core.access import remember_grants
 from guanxi.core.middleware import activate_preferences
 from guanxi.core.models import ApiToken, RoleGrant, User
-from guanxi.core.services.tokens import accept_token, tokens_for_key
+from guanxi.core.services.tokens import TOKEN_PREFIX, accept_token, hash_key, tokens_for_key
 
 GRANT_SEPARATOR = ";"  # between grants; ":" between a grant's object type, action, scope
 GRANT_FIELDS = ("object_type", "action", "scope")
@@ -44,29 +48,103 @@ def _grants_sql() -> str:
     )
 
 
+@dataclass(frozen=True)
+class _TokenQuery:
+    """The token lookup of ``user_for_token``, compiled once per connection: its SQL (the
+    key's hash its one parameter) and how to turn its row into the token and its user."""
+
+    sql: str
+    token_fields: list[str]
+    token_columns: tuple[int, ...]
+    user_fields: list[str]
+    user_columns: tuple[int, ...]
+    grants_column: int
+    converters: dict[int, Any]
+    compiler: SQLCompiler
+
+
+def _compile_token_query(db: BaseDatabaseWrapper) -> _TokenQuery:
+    rows = tokens_for_key(TOKEN_PREFIX)
+    assert rows is not None
+    found = rows.annotate(grants=RawSQL(_grants_sql(), ())).order_by()[:1]  # noqa: S611 - no parameters
+    compiler = found.query.get_compiler(connection=db)
+    sql, params = compiler.as_sql()
+    if len(params) != 1:  # only the hash: the row depends on nothing else
+        raise RuntimeError(f"unexpected parameters in the token query: {params!r}")
+    klass_info = compiler.klass_info
+    assert klass_info is not None
+    (user_info,) = klass_info["related_klass_infos"]
+    return _TokenQuery(
+        sql=sql,
+        token_fields=[field.attname for field in ApiToken._meta.concrete_fields],
+        token_columns=tuple(klass_info["select_fields"]),
+        user_fields=[field.attname for field in User._meta.concrete_fields],
+        user_columns=tuple(user_info["select_fields"]),
+        grants_column=compiler.annotation_col_map["grants"],
+        converters=compiler.get_converters([column[0] for column in compiler.select]),
+        compiler=compiler,
+    )
+
+
+_TOKEN_QUERIES: WeakKeyDictionary[BaseDatabaseWrapper, _TokenQuery] = WeakKeyDictionary()
+
+
+def _token_query() -> _TokenQuery:
+    """The compiled token lookup for this thread's connection."""
+    db = connections[DEFAULT_DB_ALIAS]
+    query = _TOKEN_QUERIES.get(db)
+    if query is None:
+        query = _TOKEN_QUERIES[db] = _compile_token_query(db)
+    return query
+
+
+def _read_token(key: str) -> tuple[ApiToken, str] | None:
+    """The token row a key hashes to, with its user, and the user's grants as
+    ``type:action:scope;…``: what ``tokens_for_key(key)`` annotated with the grants
+    gives, read on a cursor with SQL compiled once (building and compiling that
+    queryset took longer than running it, on every request)."""
+    if not key or not key.startswith(TOKEN_PREFIX):  # as tokens_for_key: cannot be ours
+        return None
+    query = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [hash_key(key)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if query.converters:
+        row = next(iter(query.compiler.apply_converters([row], query.converters)))
+    token = ApiToken.from_db(
+        DEFAULT_DB_ALIAS, query.token_fields, [row[i] for i in query.token_columns]
+    )
+    user = User.from_db(DEFAULT_DB_ALIAS, query.user_fields, [row[i] for i in query.user_columns])
+    ApiToken.user.field.set_cached_value(token, user)
+    return token, row[query.grants_column] or ""
+
+
 def user_for_token(key: str) -> User | None:
     """The active user a usable token belongs to, or None; records its last use.
 
     ``services.tokens.authenticate_token`` in one query: the token, its user
     and the grants of the user's roles (cached on the user for ``scope_for``) come in the
-    same SELECT, so a request checks its permissions without another round trip.
+    same SELECT, so a request checks its permissions without another round trip. Nothing
+    is cached between requests: a revoked or expired token, or a deactivated user, is
+    refused from the next request on.
     """
-    rows = tokens_for_key(key)
-    if rows is None:
-        return None
-    found = (
-        rows.annotate(grants=RawSQL(_grants_sql(), ())).order_by()[  # noqa: S611 - no parameters
-            :1
-        ]  # the hash is unique: nothing to sort
-    )
-    token = next(iter(found), None)
+    found = _read_token(key)
+    token, joined = found if found is not None else (None, "")
     user = accept_token(token)
-    if user is None or token is None:
+    if user is None:
         return None
-    joined: str = token.grants or ""  # type: ignore[attr-defined]
-    grants = [grant.split(":") for grant in joined.split(GRANT_SEPARATOR) if grant]
-    remember_grants(user, [(row[0], row[1], row[2]) for row in grants])
+    remember_grants(user, _grant_rows(joined))
     return user
+
+
+@lru_cache(maxsize=256)
+def _grant_rows(joined: str) -> tuple[tuple[str, str, str], ...]:
+    """``type:action:scope;…`` as rows (an administrator has a few hundred grants; the
+    text is the same from request to request while the roles stay the same)."""
+    grants = [grant.split(":") for grant in joined.split(GRANT_SEPARATOR) if grant]
+    return tuple((row[0], row[1], row[2]) for row in grants)
 
 
 class TokenAuth(HttpBearer):

@@ -33,15 +33,17 @@ def _decode(cursor: str) -> list[Any]:
     return values
 
 
-def keyset_page(
+def keyset_window(
     queryset: QuerySet[Any],
     *,
     cursor: str | None,
     limit: int,
     sort: str,
     allowed: Sequence[str],
-) -> tuple[list[Model], str | None]:
-    """One page of ``queryset`` sorted by ``sort`` (``-field`` for descending)."""
+) -> tuple[QuerySet[Any], str, bool]:
+    """``queryset`` narrowed to the page after ``cursor``, ordered by ``sort`` (``-field``
+    for descending) and the pk, cut to ``limit + 1`` rows (the one more tells whether
+    there is a next page); with the sort field and whether it is descending."""
     field = sort.lstrip("-")
     if field not in allowed:
         raise ValidationError(
@@ -62,10 +64,30 @@ def keyset_page(
                 Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
             )
     order = [sort, "-pk" if descending else "pk"] if field != "pk" else [sort]
-    rows = list(queryset.order_by(*order)[: limit + 1])
+    return queryset.order_by(*order)[: limit + 1], field, descending
+
+
+def next_cursor_after(value: Any, pk: Any) -> str:
+    """The cursor of the page after the row with sort ``value`` and ``pk``."""
+    return _encode([value, pk])
+
+
+def keyset_page(
+    queryset: QuerySet[Any],
+    *,
+    cursor: str | None,
+    limit: int,
+    sort: str,
+    allowed: Sequence[str],
+) -> tuple[list[Model], str | None]:
+    """One page of ``queryset`` sorted by ``sort`` (``-field`` for descending)."""
+    window, field, _descending = keyset_window(
+        queryset, cursor=cursor, limit=limit, sort=sort, allowed=allowed
+    )
+    rows = list(window)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, field) if field != "pk" else last.pk, last.pk])
+        next_cursor = next_cursor_after(getattr(last, field) if field != "pk" else last.pk, last.pk)
     return rows, next_cursor
