@@ -1,37 +1,38 @@
 """Churn risk per customer, in bulk: P(alive) from the stored scores, the change in
 the purchase rate (orders in the recent window vs the window before), open tickets and
 low satisfaction answers — one aggregate query per input (per 500 customers when only
-some are recomputed), the risk computed in Python, rows upserted in batches. Crossings
+some are recomputed) read into NumPy arrays, the risk computed over all customers at
+once (``services/churn_vector.py``; ``risk_factors`` is the same for one customer),
+rows upserted in batches. Crossings
 of the alert threshold are recorded and alerted (``services/churn_alerts.py``).
 See docs/churn-and-cross-sell.md."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from guanxi.analytics.models import ChurnCrossing, ChurnRisk, CustomerScore
+from guanxi.analytics.models import ChurnCrossing, ChurnRisk
 from guanxi.analytics.models.churn import CrossingDirection
-from guanxi.analytics.services.bulk import upsert
+from guanxi.analytics.services.bulk import upsert_columns
 from guanxi.analytics.services.churn_alerts import alert_rises
 from guanxi.analytics.services.churn_config import ChurnConfig, churn_config
-from guanxi.sales.choices_orders import OrderStatus
-from guanxi.sales.models import Order
-from guanxi.service.choices import UNRESOLVED
-from guanxi.service.models import Survey, Ticket
-from guanxi.service.models.surveys import SurveyKind
+from guanxi.analytics.services.churn_inputs import gather_churn_inputs, id_chunks
+from guanxi.analytics.services.churn_vector import cents_text, compute_risks
 
 BATCH = 2000
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 CHUNK = 500  # ids per IN (...) list: inside SQLite's limit on query parameters
-CENT = Decimal("0.01")
 RISK_FIELDS = [
     "risk",
     "level",
@@ -50,84 +51,6 @@ class ChurnResult:
     removed: int  # rows of customers without a score any more
     rises: list[int]  # accounts that rose above the threshold (alerted)
     falls: list[int]  # accounts that fell below it
-
-
-def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
-    if ids is None:
-        yield None
-        return
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def _narrow(queryset: QuerySet[Any], chunk: list[int] | None) -> QuerySet[Any]:
-    return queryset if chunk is None else queryset.filter(account_id__in=chunk)
-
-
-@dataclass
-class _Inputs:
-    scores: list[tuple[Any, ...]]
-    orders: dict[int, tuple[int, int]]
-    tickets: dict[int, int]
-    low_answers: dict[int, int]
-    previous: dict[int, tuple[bool, datetime | None]]
-
-
-def _inputs(ids: list[int] | None, config: ChurnConfig, as_of: date, now: datetime) -> _Inputs:
-    window = timedelta(days=config.window_days)
-    recent_from = as_of - window
-    orders = Order.objects.filter(
-        status=OrderStatus.CONFIRMED,
-        order_date__lte=as_of,
-        order_date__gt=as_of - 2 * window,
-        account__deleted_at__isnull=True,
-    )
-    tickets = Ticket.objects.filter(
-        status__in=UNRESOLVED, deleted_at__isnull=True, account__isnull=False
-    )
-    low = Q(kind=SurveyKind.CSAT, score__lte=config.low_csat) | Q(
-        kind=SurveyKind.NPS, score__lte=config.low_nps
-    )
-    surveys = Survey.objects.filter(
-        low,
-        answered_at__isnull=False,
-        answered_at__gt=now - timedelta(days=config.satisfaction_days),
-        score__isnull=False,
-        account__isnull=False,
-    )
-    found = _Inputs([], {}, {}, {}, {})
-    for chunk in _chunks(ids):
-        found.scores.extend(
-            _narrow(CustomerScore.objects.filter(account__deleted_at__isnull=True), chunk)
-            .order_by()
-            .values_list("account_id", "p_alive", "clv", "predicted_value", "total_spend")
-        )
-        counted = (
-            _narrow(orders, chunk)
-            .order_by()
-            .values("account_id")
-            .annotate(
-                recent=Count("pk", filter=Q(order_date__gt=recent_from)),
-                earlier=Count("pk", filter=Q(order_date__lte=recent_from)),
-            )
-            .values_list("account_id", "recent", "earlier")
-        )
-        found.orders.update((pk, (recent, earlier)) for pk, recent, earlier in counted)
-        for source, target in ((tickets, found.tickets), (surveys, found.low_answers)):
-            target.update(
-                _narrow(source, chunk)
-                .order_by()
-                .values("account_id")
-                .annotate(n=Count("pk"))
-                .values_list("account_id", "n")
-            )
-        found.previous.update(
-            (pk, (above, crossed))
-            for pk, above, crossed in _narrow(ChurnRisk.objects.all(), chunk)
-            .order_by()
-            .values_list("account_id", "above_threshold", "crossed_at")
-        )
-    return found
 
 
 def risk_factors(
@@ -174,13 +97,6 @@ def risk_factors(
     return risk, factors
 
 
-def _stake(risk: float, clv: Any, predicted: Any, spend: Any) -> Decimal:
-    """Value at stake: lifetime value (else predicted value, else net spend so far, when
-    no model could be fitted) × risk."""
-    basis = next((v for v in (clv, predicted, spend) if v is not None), Decimal(0))
-    return (Decimal(str(basis)) * Decimal(str(risk))).quantize(CENT)
-
-
 def refresh_churn(
     *,
     as_of: date | None = None,
@@ -193,92 +109,86 @@ def refresh_churn(
     as_of = as_of or timezone.localdate()
     now = now or timezone.now()
     ids = None if account_ids is None else sorted({int(pk) for pk in account_ids})
-    found = _inputs(ids, config, as_of, now)
-    rows: list[tuple[Any, ...]] = []
-    rises: list[int] = []
-    falls: list[int] = []
-    crossing: dict[int, ChurnRisk] = {}  # the rows that crossed, for their records
+    found = gather_churn_inputs(ids, config, as_of, now)
+    risks = compute_risks(
+        config,
+        p_alive=found.p_alive,
+        recent=found.recent,
+        earlier=found.earlier,
+        open_tickets=found.tickets,
+        low_answers=found.low_answers,
+        basis_cents=found.basis_cents,
+    )
+    # A first risk already above the threshold crossed nothing: no alert (it is on the
+    # at-risk page); later rises are alerted.
+    rising = risks.above & ~found.was_above & found.known
+    falling = found.was_above & ~risks.above
+    accounts = found.account_ids.tolist()
+    rises = found.account_ids[rising].tolist()
+    falls = found.account_ids[falling].tolist()
     crossed_field = ChurnRisk._meta.get_field("crossed_at")
-    day = ChurnRisk._meta.get_field("observation_end").get_db_prep_save(as_of, connection)
-    at = ChurnRisk._meta.get_field("computed_at").get_db_prep_save(now, connection)
-    for account_id, p_alive, clv, predicted, spend in found.scores:
-        recent, earlier = found.orders.get(account_id, (0, 0))
-        risk, factors = risk_factors(
-            config,
-            p_alive=p_alive,
-            recent=recent,
-            earlier=earlier,
-            open_tickets=found.tickets.get(account_id, 0),
-            low_answers=found.low_answers.get(account_id, 0),
+    crossed_at: list[datetime | None] = [found.crossed_at.get(pk) for pk in accounts]
+    for i in np.flatnonzero(rising).tolist():
+        crossed_at[i] = now
+    stakes = cents_text(risks.stake_cents)
+    columns: dict[str, list[Any]] = {
+        "account_id": accounts,
+        "risk": risks.risk,
+        "level": risks.level,
+        "factors": risks.factors,
+        "value_at_stake": stakes,
+        "above_threshold": risks.above.tolist(),
+        "crossed_at": [
+            None if at is None else crossed_field.get_db_prep_save(at, connection)
+            for at in crossed_at
+        ],
+        "observation_end": _same(ChurnRisk, "observation_end", as_of, len(accounts)),
+        "computed_at": _same(ChurnRisk, "computed_at", now, len(accounts)),
+    }
+    _write(columns)
+    removed = _remove_unscored(ids, set(accounts), now)
+
+    def row(i: int) -> ChurnRisk:
+        return ChurnRisk(
+            account_id=accounts[i],
+            risk=risks.risk[i],
+            level=risks.level[i],
+            factors=json.loads(risks.factors[i]),
+            value_at_stake=Decimal(stakes[i]),
+            above_threshold=bool(risks.above[i]),
+            crossed_at=crossed_at[i],
+            observation_end=as_of,
+            computed_at=now,
         )
-        above = risk >= config.alert_threshold
-        known = account_id in found.previous
-        was_above, crossed_at = found.previous.get(account_id, (False, None))
-        # A first risk already above the threshold crossed nothing: no alert (it is on
-        # the at-risk page); later rises are alerted.
-        crossed = None
-        if above and not was_above and known:
-            rises.append(account_id)
-            crossed_at = now
-            crossed = account_id
-        elif was_above and not above:
-            falls.append(account_id)
-            crossed = account_id
-        level = config.level(risk)
-        stake = _stake(risk, clv, predicted, spend)
-        rows.append(
-            (
-                account_id,
-                risk,
-                level,
-                json.dumps(factors),
-                stake,
-                above,
-                None
-                if crossed_at is None
-                else crossed_field.get_db_prep_save(crossed_at, connection),
-                day,
-                at,
-            )
-        )
-        if crossed is not None:
-            crossing[account_id] = ChurnRisk(
-                account_id=account_id,
-                risk=risk,
-                level=level,
-                factors=factors,
-                value_at_stake=stake,
-                above_threshold=above,
-                crossed_at=crossed_at,
-                observation_end=as_of,
-                computed_at=now,
-            )
-    _write(rows)
-    removed = _remove_unscored(ids, {row[0] for row in rows}, now)
+
     ChurnCrossing.objects.bulk_create(
-        [_crossing(crossing[pk], CrossingDirection.DOWN, config, now) for pk in falls],
+        [
+            _crossing(row(i), CrossingDirection.DOWN, config, now)
+            for i in np.flatnonzero(falling).tolist()
+        ],
         batch_size=BATCH,
     )
+    rows = [row(i) for i in np.flatnonzero(rising).tolist()]
     alert_rises(
-        [
-            (crossing[pk], _crossing(crossing[pk], CrossingDirection.UP, config, now))
-            for pk in rises
-        ],
+        [(risk, _crossing(risk, CrossingDirection.UP, config, now)) for risk in rows],
         config=config,
     )
-    return ChurnResult(len(rows), removed, rises, falls)
+    return ChurnResult(len(accounts), removed, rises, falls)
 
 
-def _write(rows: list[tuple[Any, ...]]) -> None:
-    """Upsert the rows (values of ``account_id`` and ``RISK_FIELDS``, prepared for the
-    database) in batches (``services/bulk.py``); other databases use ``bulk_create``."""
+def _same(model: Any, name: str, value: Any, n: int) -> list[Any]:
+    """One value for every row, prepared for the database once."""
+    return [model._meta.get_field(name).get_db_prep_save(value, connection)] * n
+
+
+def _write(columns: dict[str, list[Any]]) -> None:
+    """Upsert the rows (``services/bulk.py``); other databases use ``bulk_create``."""
     if connection.vendor not in ("sqlite", "postgresql"):
-        names = ["account_id", *RISK_FIELDS]
         objects = []
-        for row in rows:
-            values = dict(zip(names, row, strict=True))
-            values["factors"] = json.loads(values["factors"])
-            objects.append(ChurnRisk(**values))
+        for values in zip(*columns.values(), strict=True):
+            fields = dict(zip(columns, values, strict=True))
+            fields["factors"] = json.loads(fields["factors"])
+            objects.append(ChurnRisk(**fields))
         ChurnRisk.objects.bulk_create(
             objects,
             batch_size=BATCH,
@@ -287,7 +197,7 @@ def _write(rows: list[tuple[Any, ...]]) -> None:
             update_fields=RISK_FIELDS,
         )
         return
-    upsert(ChurnRisk, ["account_id", *RISK_FIELDS], rows)
+    upsert_columns(ChurnRisk, columns)
 
 
 def _crossing(row: ChurnRisk, direction: str, config: ChurnConfig, now: datetime) -> ChurnCrossing:
@@ -309,6 +219,6 @@ def _remove_unscored(ids: list[int] | None, kept: set[int], now: datetime) -> in
     gone = [pk for pk in ids if pk not in kept]
     return sum(
         ChurnRisk.objects.filter(account_id__in=chunk).delete()[0]
-        for chunk in _chunks(gone)
+        for chunk in id_chunks(gone)
         if chunk
     )

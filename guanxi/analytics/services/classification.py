@@ -13,19 +13,21 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
 from django.utils import timezone
 
-from guanxi.analytics.models import ClassificationRules, CustomerClass
-from guanxi.analytics.services.bulk import upsert
+from guanxi.analytics.models import CustomerClass
 from guanxi.analytics.services.classification_inputs import NEEDS, Inputs, gather
 from guanxi.analytics.services.classification_rules import current_rules
+from guanxi.analytics.services.classification_store import (
+    LazyInputs,
+    inputs_json,
+    write_classes,
+)
 from guanxi.analytics.services.lifecycle import record_transitions
 
 ObjectArray = npt.NDArray[np.object_]
@@ -159,72 +161,6 @@ def classify(inputs: Inputs, rules: dict[str, Any]) -> Classified:
     )
 
 
-def _day(value: int) -> str | None:
-    return None if value < 0 else str(_EPOCH + np.timedelta64(int(value), "D"))
-
-
-def all_inputs(found: Classified) -> list[dict[str, Any]]:
-    """The measures behind each customer's classes, as stored with them (built column
-    by column: one conversion per array, not per value)."""
-    x = found.inputs
-    n = len(found)
-    today = int((np.datetime64(x.as_of, "D") - _EPOCH).astype(np.int64))
-    bought = (x.orders > 0).tolist()
-    first, last = x.first_day.tolist(), x.last_day.tolist()
-
-    def money(values: Any) -> list[float]:
-        return np.round(np.asarray(values, dtype=np.float64), 2).tolist()  # type: ignore[no-any-return]
-
-    def optional(values: Any, digits: int) -> list[Any]:
-        rounded = np.round(values, digits).tolist()
-        return [None if v != v else v for v in rounded]  # NaN → None
-
-    days = {d: _day(d) for d in set(first) | set(last)}
-    nps = [None if v is None else int(v) for v in optional(x.nps, 0)]
-    weights = found.needs_weights.tolist()
-    columns: dict[str, list[Any]] = {
-        "orders": x.orders.tolist(),
-        "orders_window": x.orders_window.tolist(),
-        "first_order": [days[d] for d in first],
-        "last_order": [days[d] for d in last],
-        "days_since_last": [today - d if b else None for d, b in zip(last, bought, strict=True)],
-        "tenure_days": [today - d if b else None for d, b in zip(first, bought, strict=True)],
-        "active_months": x.active_months.tolist(),
-        "revenue": money(x.revenue),
-        "revenue_previous": money(x.revenue_previous),
-        "growth": optional(found.growth, 4),
-        "product_cost": money(x.product_cost),
-        "discounts": money(x.discounts),
-        "returns": money(x.returns),
-        "tickets": x.tickets.tolist(),
-        "visits": (x.meetings + x.service_visits).tolist(),
-        "meetings": x.meetings.tolist(),
-        "service_visits": x.service_visits.tolist(),
-        "cost_to_serve": money(found.cost),
-        "margin": money(found.margin),
-        "categories": x.categories.tolist(),
-        "nps": nps,
-        "loyalty_points": found.points.tolist(),
-        "leads": x.leads.tolist(),
-        "deals": x.deals.tolist(),
-        "activities": x.activities.tolist(),
-    }
-    names = list(columns)
-    common = {"window_start": str(x.window_start), "categories_sold": int(x.categories_sold)}
-    rows: list[dict[str, Any]] = []
-    for i, values in enumerate(zip(*columns.values(), strict=True)):
-        row = dict(zip(names, values, strict=True))
-        row.update(common)
-        row["needs_weights"] = dict(zip(NEEDS, weights[i], strict=True))
-        sources = x.needs_sources.get(i)
-        row["needs_sources"] = (
-            {key.replace("\u0001", "→"): value for key, value in sources.items()} if sources else {}
-        )
-        rows.append(row)
-    assert len(rows) == n
-    return rows
-
-
 def key_reasons(found: Classified, i: int) -> list[dict[str, Any]]:
     """Why customer ``i`` is a key account (empty when not): the deciding reasons
     first (high value, growth), then what supports it (regular, high loyalty)."""
@@ -268,99 +204,6 @@ def _previous(ids: list[int], everyone: bool) -> dict[int, tuple[str, date]]:
     return found
 
 
-def _write(
-    found: Classified,
-    inputs_rows: list[dict[str, Any]],
-    version: ClassificationRules,
-    computed_at: datetime,
-    previous: dict[int, tuple[str, date]],
-) -> None:
-    fields = {f.attname: f for f in CustomerClass._meta.concrete_fields}
-    x = found.inputs
-    ids = x.account_ids.tolist()
-    as_of = x.as_of
-    names = [
-        "account_id",
-        "purchase",
-        "value",
-        "needs",
-        "loyalty",
-        "stage",
-        "stage_since",
-        "is_key_account",
-        "key_reasons",
-        "inputs",
-        "margin",
-        "rules_id",
-        "observation_end",
-        "computed_at",
-    ]
-    at = fields["computed_at"].get_db_prep_save(computed_at, connection)
-    day = fields["observation_end"].get_db_prep_save(as_of, connection)
-    margins = [Decimal(t) for t in np.char.mod("%.2f", found.margin)] if len(found) else []
-    since_field = fields["stage_since"]
-    today = since_field.get_db_prep_save(as_of, connection)
-    empty = "[]"
-    keys = found.key.tolist()
-    rows: list[tuple[Any, ...]] = []
-    for i, (account_id, purchase, value, needs, loyalty, stage) in enumerate(
-        zip(
-            ids,
-            found.purchase.tolist(),
-            found.value.tolist(),
-            found.needs.tolist(),
-            found.loyalty.tolist(),
-            found.stage.tolist(),
-            strict=True,
-        )
-    ):
-        old = previous.get(account_id)
-        since = (
-            since_field.get_db_prep_save(old[1], connection)
-            if old is not None and old[0] == stage
-            else today
-        )
-        rows.append(
-            (
-                account_id,
-                purchase,
-                value,
-                needs,
-                loyalty,
-                stage,
-                since,
-                keys[i],
-                json.dumps(key_reasons(found, i)) if keys[i] else empty,
-                json.dumps(inputs_rows[i]),
-                margins[i],
-                version.pk,
-                day,
-                at,
-            )
-        )
-    if connection.vendor not in ("sqlite", "postgresql"):  # portable fallback
-        objects = [
-            CustomerClass(
-                **{
-                    n: v
-                    for n, v in zip(names, row, strict=True)
-                    if n not in ("key_reasons", "inputs")
-                },
-                key_reasons=key_reasons(found, i),
-                inputs=inputs_rows[i],
-            )
-            for i, row in enumerate(rows)
-        ]
-        CustomerClass.objects.bulk_create(
-            objects,
-            update_conflicts=True,
-            unique_fields=["account"],
-            update_fields=[n.removesuffix("_id") if n == "rules_id" else n for n in names[1:]],
-        )
-        return
-    upsert(CustomerClass, names, rows)
-
-
 def classify_customers(
     *, as_of: date | None = None, account_ids: Iterable[int] | None = None
 ) -> int:
@@ -381,9 +224,12 @@ def classify_customers(
     found = classify(inputs, rules)
     previous = _previous(ids or [], ids is None)
     computed_at = timezone.now()
-    inputs_rows = all_inputs(found)
-    _write(found, inputs_rows, version, computed_at, previous)
-    record_transitions(found, inputs_rows, previous, version=version.version, as_of=as_of)
+    texts = inputs_json(found)
+    reasons = ["[]"] * len(found)
+    for i in np.flatnonzero(found.key).tolist():
+        reasons[i] = json.dumps(key_reasons(found, i))
+    write_classes(found, texts, version, computed_at, previous, reasons)
+    record_transitions(found, LazyInputs(texts), previous, version=version.version, as_of=as_of)
     kept = set(inputs.account_ids.tolist())
     if ids is None:
         CustomerClass.objects.filter(computed_at__lt=computed_at).delete()

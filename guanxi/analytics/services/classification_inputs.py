@@ -15,9 +15,22 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Lower, TruncMonth
 
+from guanxi.analytics.services.columns import fetch_columns
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity
 from guanxi.sales.choices_orders import OrderStatus
@@ -118,7 +131,8 @@ def _universe(as_of: date, ids: list[int] | None) -> IntArray:
         ),
     ]
     for query, column in sources:
-        found.update(row[0] for row in _each(query.distinct(), column, ids) if row[0] is not None)
+        distinct = query.order_by().distinct()  # no ordering column in the DISTINCT
+        found.update(row[0] for row in _each(distinct, column, ids) if row[0] is not None)
     return np.array(sorted(found), dtype=np.int64)
 
 
@@ -134,6 +148,20 @@ class _Columns:
         where = np.minimum(where, max(len(self.ids) - 1, 0))
         known = (self.ids[where] == keys_array) if len(self.ids) else np.zeros(len(keys), bool)
         return where, known
+
+    def put(
+        self, keys: npt.NDArray[Any], *columns: npt.NDArray[Any], default: float = 0.0
+    ) -> list[FloatArray]:
+        """The ``columns`` (values of the customers ``keys``) at the customers'
+        positions, ``default`` for the others (and for NaN)."""
+        out = [np.full(len(self.ids), default, dtype=np.float64) for _ in columns]
+        if not len(keys):
+            return out
+        where, known = self.positions(keys.tolist())
+        for target, values in zip(out, columns, strict=True):
+            values = np.asarray(values, dtype=np.float64)
+            target[where[known]] = np.where(np.isnan(values), default, values)[known]
+        return out
 
     def fill(
         self, rows: list[tuple[Any, ...]], width: int = 1, *, default: float = 0.0
@@ -153,6 +181,24 @@ class _Columns:
         return out
 
 
+def _float(expression: Any) -> Any:
+    """A sum as a float, 0 where there was nothing to sum (read as arrays)."""
+    return Coalesce(Cast(expression, FloatField()), Value(0.0))
+
+
+def _columns_of(
+    query: QuerySet[Any], kinds: str, column: str, ids: list[int] | None
+) -> list[npt.NDArray[Any]]:
+    """The columns of ``query``'s rows as arrays (``services/columns.py``), over chunks
+    of ``ids`` (``column`` is the account column)."""
+    parts = []
+    for chunk in _chunks(ids):
+        narrowed = query if chunk is None else query.filter(**{f"{column}__in": chunk})
+        sql, params = narrowed.query.sql_with_params()
+        parts.append(fetch_columns(sql, params, kinds))
+    return [np.concatenate([part[i] for part in parts]) for i in range(len(kinds))]
+
+
 def gather(
     *,
     as_of: date,
@@ -169,62 +215,77 @@ def gather(
     in_window = Q(order_date__gt=start)
     in_previous = Q(order_date__gt=previous, order_date__lte=start)
     money: Any = DecimalField(max_digits=20, decimal_places=2)
-    orders = list(
-        _each(
-            _orders(as_of)
-            .values("account_id")
-            .annotate(
-                count=Count("pk"),
-                first=Min("order_date"),
-                last=Max("order_date"),
-                count_window=Count("pk", filter=in_window),
-                months=Count(TruncMonth("order_date"), filter=in_window, distinct=True),
-                revenue=Sum("total_base", filter=in_window),
-                revenue_previous=Sum("total_base", filter=in_previous),
-                discounts=Sum(
+    (
+        order_accounts,
+        count_found,
+        first_found,
+        last_found,
+        window_found,
+        months_found,
+        revenue_found,
+        previous_found,
+        discounts_found,
+    ) = _columns_of(
+        _orders(as_of)
+        .values("account_id")
+        .annotate(
+            count=Count("pk"),
+            first=Min("order_date"),
+            last=Max("order_date"),
+            count_window=Count("pk", filter=in_window),
+            months=Count(TruncMonth("order_date"), filter=in_window, distinct=True),
+            revenue=_float(Sum("total_base", filter=in_window)),
+            revenue_previous=_float(Sum("total_base", filter=in_previous)),
+            discounts=_float(
+                Sum(
                     ExpressionWrapper(F("discount_total") * F("exchange_rate"), output_field=money),
                     filter=in_window,
-                ),
-            )
-            .values_list(
-                "account_id",
-                "count",
-                "first",
-                "last",
-                "count_window",
-                "months",
-                "revenue",
-                "revenue_previous",
-                "discounts",
+                )
             ),
-            "account_id",
-            ids,
         )
+        .values_list(
+            "account_id",
+            "count",
+            "first",
+            "last",
+            "count_window",
+            "months",
+            "revenue",
+            "revenue_previous",
+            "discounts",
+        ),
+        "iiddiifff",
+        "account_id",
+        ids,
     )
-    day_rows = [(row[0], (row[2] - _EPOCH).days, (row[3] - _EPOCH).days) for row in orders]
-    first_day, last_day = cols.fill(day_rows, 2, default=-1)
-    count, count_window, months, revenue, revenue_prev, discounts = cols.fill(
-        [(row[0], row[1], row[4], row[5], row[6], row[7], row[8]) for row in orders], 6
+    first_day, last_day = cols.put(order_accounts, first_found, last_found, default=-1)
+    count, count_window, months, revenue, revenue_prev, discounts = cols.put(
+        order_accounts,
+        count_found,
+        window_found,
+        months_found,
+        revenue_found,
+        previous_found,
+        discounts_found,
     )
     line_orders = Q(
         order__status=OrderStatus.CONFIRMED,
         order__order_date__lte=as_of,
         order__account__deleted_at__isnull=True,
     )
-    (product_cost,) = cols.fill(
-        list(
-            _each(
-                OrderLine.objects.filter(line_orders, order__order_date__gt=start)
-                .values("order__account_id")
-                .annotate(
-                    cost=Sum(
-                        ExpressionWrapper(F("quantity") * F("product__cost"), output_field=money)
-                    )
+    (product_cost,) = cols.put(
+        *_columns_of(
+            OrderLine.objects.filter(line_orders, order__order_date__gt=start)
+            .values("order__account_id")
+            .annotate(
+                cost=_float(
+                    Sum(ExpressionWrapper(F("quantity") * F("product__cost"), output_field=money))
                 )
-                .values_list("order__account_id", "cost"),
-                "order__account_id",
-                ids,
             )
+            .values_list("order__account_id", "cost"),
+            "if",
+            "order__account_id",
+            ids,
         )
     )
     (returns,) = cols.fill(

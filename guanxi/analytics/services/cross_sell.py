@@ -1,7 +1,8 @@
 """Product associations over customers, in bulk (one SQL self-join): a customer
 "bought" a product when their confirmed orders dated up to the observation end hold
 more of it than their returns took back. For every ordered pair of products bought by
-at least the minimum number of customers: support, confidence and lift. Refreshed by
+at least the minimum number of customers: support, confidence and lift (the pairs
+read once, counted with a sparse matrix product). Refreshed by
 the nightly (and on-demand full) recompute; see docs/churn-and-cross-sell.md."""
 
 from __future__ import annotations
@@ -12,17 +13,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import DecimalField, F, Sum
 from django.utils import timezone
+from scipy import sparse
 
 from guanxi.analytics.models import AssociationRefresh, ProductAssociation, ProductStat
+from guanxi.analytics.services.columns import fetch_columns
 from guanxi.customers.models import Account
 from guanxi.sales.choices_orders import OrderStatus
 from guanxi.sales.models import Order, OrderLine, Return, ReturnLine
 
+IntArray = npt.NDArray[np.int64]
 BATCH = 2000
 CENT = Decimal("0.01")
 DEFAULTS: dict[str, Any] = {"min_support": 0.01, "min_pair_buyers": 2}
@@ -72,11 +78,34 @@ def _bought_sql() -> str:
     )
 
 
-def _fetch(tail: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Run ``tail`` (a SELECT over ``bought``) after the WITH clause."""
-    with connection.cursor() as cursor:
-        cursor.execute(_bought_sql() + tail, params)
-        return list(cursor.fetchall())
+def _bought(params: list[Any]) -> tuple[IntArray, IntArray]:
+    """The (customer, product) pairs bought, as two aligned arrays (one query)."""
+    account, product = fetch_columns(
+        _bought_sql() + "SELECT account_id, product_id FROM bought",  # noqa: S608 (no values)
+        params,
+        "ii",
+    )
+    return account, product
+
+
+def _pair_counts(
+    account: IntArray, product: IntArray, minimum: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """For every ordered pair of different products bought by at least ``minimum``
+    customers: (antecedent, consequent, customers who bought both) — the product
+    co-occurrence matrix of the customers × products incidence, sparse."""
+    if not len(account):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    customers, rows = np.unique(account, return_inverse=True)
+    products, cols = np.unique(product, return_inverse=True)
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int64), (rows, cols)),
+        shape=(len(customers), len(products)),
+    )
+    both = (incidence.T @ incidence).tocoo()
+    keep = (both.row != both.col) & (both.data >= minimum)
+    return products[both.row[keep]], products[both.col[keep]], both.data[keep].astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -115,15 +144,13 @@ def refresh_associations(
     now = now or timezone.now()
     config = cross_sell_config()
     params = [as_of, OrderStatus.CONFIRMED, as_of]
-    customers = _fetch("SELECT COUNT(DISTINCT account_id) FROM bought", params)[0][0]
-    buyers = dict(_fetch("SELECT product_id, COUNT(*) FROM bought GROUP BY product_id", params))
+    account, product = _bought(params)
+    customers = len(np.unique(account))
+    ids, counts = np.unique(product, return_counts=True)
+    buyers = dict(zip(ids.tolist(), counts.tolist(), strict=True))
     minimum = max(config.min_pair_buyers, math.ceil(config.min_support * customers - 1e-9))
-    pairs = _fetch(
-        "SELECT x.product_id, y.product_id, COUNT(*) FROM bought x"
-        " JOIN bought y ON y.account_id = x.account_id AND y.product_id <> x.product_id"
-        " GROUP BY x.product_id, y.product_id HAVING COUNT(*) >= %s",
-        [*params, minimum],
-    )
+    antecedents, consequents, counted = _pair_counts(account, product, minimum)
+    pairs = zip(antecedents.tolist(), consequents.tolist(), counted.tolist(), strict=True)
     prices = _average_prices(as_of)
     rules = []
     for antecedent, consequent, both in pairs:

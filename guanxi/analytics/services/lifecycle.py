@@ -4,7 +4,7 @@ customers between stages month by month."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ def stage_reason(stage: str, inputs: Mapping[str, Any], rules: Mapping[str, Any]
 
 def record_transitions(
     found: Classified,
-    inputs_rows: list[dict[str, Any]],
+    inputs_rows: Sequence[dict[str, Any]],
     previous: Mapping[int, tuple[str, date]],
     *,
     version: int,

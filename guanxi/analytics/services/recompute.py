@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from guanxi.analytics.choices import FitKind, RunKind, RunStatus
 from guanxi.analytics.models import CustomerScore, ModelFit, RecomputeRun
-from guanxi.analytics.services.bulk import upsert
+from guanxi.analytics.services.bulk import upsert_columns
 from guanxi.analytics.services.changes import catalogue_changed, changed_account_ids
 from guanxi.analytics.services.churn_pipeline import refresh_churn_and_cross_sell
 from guanxi.analytics.services.classification import classify_customers
@@ -40,7 +39,6 @@ from guanxi.lib.clv import BgNbdFit, GammaGammaFit
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
-CENT = Decimal("0.01")
 # A run queued or running for longer than this is taken as dead (worker restarted).
 STALE_AFTER = timedelta(hours=6)
 SCORE_FIELDS = [
@@ -171,9 +169,10 @@ def _store_models(
     return CurrentModels(rfm, cutoffs, bg_row, gg_row, fits)
 
 
-def _money(values: Any) -> list[Decimal]:
-    """Amounts rounded to cents, as decimals (vectorised formatting, then Decimal)."""
-    return [Decimal(text) for text in np.char.mod("%.2f", np.asarray(values, dtype=np.float64))]
+def _money(values: Any) -> list[str]:
+    """Amounts rounded to cents, as decimal text (what the database is given for a
+    ``Decimal``; no ``Decimal`` object per value)."""
+    return list(map("%.2f".__mod__, np.asarray(values, dtype=np.float64).tolist()))
 
 
 def _dates(days: Any) -> list[date]:
@@ -255,7 +254,7 @@ def _write(columns: dict[str, list[Any]], progress: Progress | None) -> int:
         if progress is not None:
             progress(total, total)
         return total
-    upsert(CustomerScore, names, list(zip(*columns.values(), strict=True)), progress=progress)
+    upsert_columns(CustomerScore, columns, progress=progress)
     return total
 
 

@@ -133,7 +133,11 @@ def segment_of(r: int, f: int) -> Segment:
 
 
 def segments(r: npt.ArrayLike, f: npt.ArrayLike) -> list[str]:
-    """The segment codes of arrays of R and F scores."""
-    return [
-        segment_of(int(a), int(b)).value for a, b in zip(np.asarray(r), np.asarray(f), strict=True)
-    ]
+    """The segment codes of arrays of R and F scores (one lookup in the grid)."""
+    rs, fs = np.asarray(r, dtype=np.int64), np.asarray(f, dtype=np.int64)
+    if rs.shape != fs.shape:
+        raise ValueError("as many R as F scores are needed")
+    if rs.size and not ((rs >= 1) & (rs <= 5) & (fs >= 1) & (fs <= 5)).all():
+        raise ValueError("R and F scores are between 1 and 5")
+    grid = np.array([[segment.value for segment in row] for row in SEGMENT_GRID], dtype=object)
+    return grid[rs - 1, fs - 1].tolist()  # type: ignore[no-any-return]
