@@ -194,8 +194,8 @@ def scan_records() -> tuple[list[int], list[PersonRecord], list[datetime]]:
     for contact_id, value in _rows(ContactPhone.objects, "value"):
         phones[contact_id].append(value)
     addresses: dict[int, tuple[str, str, str]] = {}
-    for contact_id, *address in _rows(Address.objects, "street", "city", "postcode"):
-        addresses.setdefault(contact_id, tuple(value or "" for value in address))
+    for contact_id, street, city, postcode in _rows(Address.objects, "street", "city", "postcode"):
+        addresses.setdefault(contact_id, (street or "", city or "", postcode or ""))
     companies: dict[int, str] = {}
     for contact_id, company in _rows(AccountContact.objects, "account__name"):
         companies.setdefault(contact_id, company)
