@@ -214,15 +214,41 @@ def create_order(
 
 
 @transaction.atomic
+def serials_referenced(order: Order) -> bool:
+    """Whether records of other modules (a ticket about a unit, a service contract
+    covering it) refer to a serial number sold on the order: deleting the order would
+    silently drop those links. Asked of the model's relations, so the sales module
+    needs to know nothing of the modules built on it; trashed records count too."""
+    serials = SerialNumber.objects.filter(line__order=order)
+    for relation in SerialNumber._meta.related_objects:
+        model = relation.related_model
+        if not isinstance(model, type) or model._meta.app_label == SerialNumber._meta.app_label:
+            continue
+        lookup = f"{relation.field.name}__in"
+        if model._base_manager.filter(**{lookup: serials}).exists():
+            return True
+    return False
+
+
 def delete_order(*, actor: User, order: Order) -> None:
     """Delete an order for good, with its lines and serial numbers (orders have no
     trash), audited with what it held and taken out of the search. An order goods or
-    money were returned on cannot be deleted. Who may delete is the caller's check (an
+    money were returned on, or whose serial numbers tickets or contracts refer to,
+    cannot be deleted. Who may delete is the caller's check (an
     import's rollback lets its owner remove the orders it made)."""
     locked(order)  # a return recorded at the same moment (it locks too) is seen or waits
     if order.returns.exists():
         raise ValidationError(
             {"order": _("Goods or money were returned on this order; it cannot be deleted.")}
+        )
+    if serials_referenced(order):
+        raise ValidationError(
+            {
+                "order": _(
+                    "Tickets or service contracts refer to the serial numbers of this order; "
+                    "it cannot be deleted."
+                )
+            }
         )
     record_audit(
         actor=actor,
