@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -86,15 +85,19 @@ def _compile_token_query(db: BaseDatabaseWrapper) -> _TokenQuery:
     )
 
 
-_TOKEN_QUERIES: WeakKeyDictionary[BaseDatabaseWrapper, _TokenQuery] = WeakKeyDictionary()
+_ATTRIBUTE = "_guanxi_token_query"
 
 
 def _token_query() -> _TokenQuery:
-    """The compiled token lookup for this thread's connection."""
+    """The compiled token lookup for this thread's connection, kept on the connection
+    object itself: it goes when the connection goes (a thread's or an async context's).
+    Not in a module-level map keyed by connection: the compiled query refers to its
+    connection, so such a map would keep every connection ever used alive and open."""
     db = connections[DEFAULT_DB_ALIAS]
-    query = _TOKEN_QUERIES.get(db)
+    query: _TokenQuery | None = getattr(db, _ATTRIBUTE, None)
     if query is None:
-        query = _TOKEN_QUERIES[db] = _compile_token_query(db)
+        query = _compile_token_query(db)
+        setattr(db, _ATTRIBUTE, query)
     return query
 
 

@@ -2,10 +2,13 @@
 nothing about a token, its user or their grants is kept between requests, so every
 change takes effect from the very next request on the same connection."""
 
+import gc
+import threading
+import weakref
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -97,3 +100,20 @@ def test_the_last_use_is_recorded(client, rep_key):
     assert ApiToken.objects.get(user=user).last_used_at is None
     client.get("/api/v1/me", headers=bearer(key))
     assert ApiToken.objects.get(user=user).last_used_at is not None
+
+
+def test_a_threads_compiled_token_query_goes_with_its_connection():
+    # Kept in a map keyed by connection, the compiled query (which refers to its
+    # connection) kept every thread's connection alive, and open, for good.
+    seen = []
+
+    def check_a_token():
+        auth._token_query()
+        seen.append(weakref.ref(connections[DEFAULT_DB_ALIAS]))
+
+    thread = threading.Thread(target=check_a_token)
+    thread.start()
+    thread.join()
+    gc.collect()
+
+    assert seen and seen[0]() is None
