@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -30,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Lower, TruncMonth
 
-from guanxi.analytics.services.columns import fetch_columns
+from guanxi.analytics.services.columns import empty_columns, fetch_columns
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity
 from guanxi.sales.choices_orders import OrderStatus
@@ -196,7 +197,17 @@ def _columns_of(
         narrowed = query if chunk is None else query.filter(**{f"{column}__in": chunk})
         sql, params = narrowed.query.sql_with_params()
         parts.append(fetch_columns(sql, params, kinds))
+    if not parts:  # no accounts asked for
+        return empty_columns(kinds)
     return [np.concatenate([part[i] for part in parts]) for i in range(len(kinds))]
+
+
+def _as_money(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Sums of money as the database keeps them: SQLite sums decimals as floats (0.1 +
+    0.7 = 0.7999999999999999), which Django's decimal reading rounded to cents; the
+    float read here skips that, so round the same way (half to even, like Decimal's
+    quantize). PostgreSQL sums decimals exactly."""
+    return np.round(values, 2) if connection.vendor == "sqlite" else values
 
 
 def gather(
@@ -264,9 +275,9 @@ def gather(
         count_found,
         window_found,
         months_found,
-        revenue_found,
-        previous_found,
-        discounts_found,
+        _as_money(revenue_found),
+        _as_money(previous_found),
+        _as_money(discounts_found),
     )
     line_orders = Q(
         order__status=OrderStatus.CONFIRMED,
@@ -288,6 +299,7 @@ def gather(
             ids,
         )
     )
+    product_cost = _as_money(product_cost)
     (returns,) = cols.fill(
         list(
             _each(

@@ -103,6 +103,11 @@ def _array(array: memoryview, kind: str) -> Column | None:
     return values.astype(np.int64)
 
 
+def empty_columns(kinds: str) -> list[Column]:
+    """No rows: one empty array per column, of the given ``kinds``."""
+    return _from_rows([], kinds)
+
+
 def _from_rows(rows: list[tuple[Any, ...]], kinds: str) -> list[Column]:
     columns: list[Column] = []
     values: list[Any] = list(zip(*rows, strict=True)) if rows else [()] * len(kinds)
@@ -132,5 +137,5 @@ def fetch_for(
         where = f" AND {column} IN ({', '.join(['%s'] * len(chunk))})"
         parts.append(fetch_columns(sql.replace("{ids}", where), [*params, *chunk], kinds))
     if not parts:
-        return _from_rows([], kinds)
+        return empty_columns(kinds)
     return [np.concatenate([part[i] for part in parts]) for i in range(len(kinds))]

@@ -187,3 +187,22 @@ def test_round4_equals_pythons_round():
         [rng.random(20_000), np.arange(0, 2, 0.00005), np.arange(0, 1, 0.00001) + 0.000005]
     )
     assert round4(values).tolist() == [round(v, 4) for v in values.tolist()]
+
+
+@pytest.mark.django_db
+def test_classifying_no_accounts_stores_nothing_and_does_not_fail():
+    classify_customers(as_of=date(2026, 1, 1), account_ids=[])
+
+    assert not CustomerClass.objects.exists()
+
+
+@pytest.mark.django_db
+def test_money_sums_read_as_floats_are_cents_on_every_database():
+    from django.db import connection
+
+    from guanxi.analytics.services.classification_inputs import _as_money
+
+    summed = np.array([0.1 + 0.7, 12.345])  # what SQLite's SUM of 0.10 and 0.70 gives
+    expected = [0.8, 12.34] if connection.vendor == "sqlite" else list(summed)
+
+    assert list(_as_money(summed)) == expected
