@@ -43,8 +43,11 @@ def blocking_keys(record: PersonRecord, region: str = "CN") -> set[str]:
             keys.add(f"fy:{family}|{given[:1]}|{record.birth_year}")
         if city:
             keys.add(f"fc:{family}|{given[:1]}|{city}")
-    if given and postcode:
-        keys.add(f"gp:{given[:2]}|{postcode}")
+    if given:
+        # A typo inside the family name (Smith / Smyth) meets here.
+        keys.add(f"gf:{given[:4]}|{family[:1]}")
+        if postcode:
+            keys.add(f"gp:{given[:2]}|{postcode}")
     if family and given:
         # Either order: "Wei Zhang" and "Zhang Wei" share this bucket.
         keys.add("n:" + "|".join(sorted((family[:3], given[:3]))))
@@ -64,13 +67,17 @@ def blocking_keys(record: PersonRecord, region: str = "CN") -> set[str]:
     return keys
 
 
-def _order_key(record: PersonRecord) -> tuple[str, str, str]:
-    return (name_key(record), text_key(record.city), text_key(record.street))
+def _orders(record: PersonRecord) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The two orders an oversized bucket is read in: by name, then city and street;
+    and by street and city, then name (Jon Smith and Jonathan Smith of one street can be
+    many names apart in a bucket of Smiths, but are next to each other by address)."""
+    name, city, street = name_key(record), text_key(record.city), text_key(record.street)
+    return (name, city, street), (street, city, name)
 
 
-# Members of an oversized bucket are compared with this many neighbours each, in the order
-# of name, city and street (sorted neighbourhood): the work stays linear however common
-# the name, and records that read alike still meet.
+# Members of an oversized bucket are compared with this many neighbours each in each of
+# the two orders (sorted neighbourhood, two passes): the work stays linear however common
+# the name, and records that read or live alike still meet.
 WINDOW = 8
 
 
@@ -78,27 +85,31 @@ def candidate_pairs(
     records: list[PersonRecord], rules: MatchRules = DEFAULT_RULES, region: str = "CN"
 ) -> set[tuple[int, int]]:
     """Index pairs ``(i, j)`` with ``i < j`` that share a bucket. Within a bucket larger
-    than ``max_block_size`` only neighbours in name order are paired (``WINDOW`` each),
-    so the work grows linearly with the number of records."""
+    than ``max_block_size`` only neighbours are paired (``WINDOW`` each, in name order
+    and in address order), so the work grows linearly with the number of records."""
     blocks: dict[str, list[int]] = {}
     for index, record in enumerate(records):
         for key in blocking_keys(record, region):
             blocks.setdefault(key, []).append(index)
-    order: dict[int, tuple[str, str, str]] = {}
+    orders: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        reach = len(members)
-        if reach > rules.max_block_size:
-            for index in members:
-                if index not in order:
-                    order[index] = _order_key(records[index])
-            members = sorted(members, key=order.__getitem__)
-            reach = WINDOW
+
+    def pair_neighbours(members: list[int], reach: int) -> None:
         for position, first in enumerate(members):
             for second in members[position + 1 : position + 1 + reach]:
                 pairs.add((first, second) if first < second else (second, first))
+
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= rules.max_block_size:
+            pair_neighbours(members, len(members))
+            continue
+        for index in members:
+            if index not in orders:
+                orders[index] = _orders(records[index])
+        for which in (0, 1):
+            pair_neighbours(sorted(members, key=lambda i: orders[i][which]), WINDOW)
     return pairs
 
 

@@ -139,12 +139,39 @@ def test_candidate_pairs_only_compare_records_that_share_a_bucket():
     assert candidate_pairs(records) == {(0, 1)}
 
 
+def test_a_typo_inside_the_family_name_still_meets_through_the_given_name():
+    a = PersonRecord(family_name="Smith", given_name="Jonathan", street="12 High Street")
+    b = PersonRecord(family_name="Smyth", given_name="Jonathan", street="12 High Street")
+
+    assert candidate_pairs([a, b]) == {(0, 1)}
+    assert score_pair(a, b).is_match()
+
+
+def test_an_oversized_bucket_is_also_read_in_address_order():
+    # Many Smiths between Jon and Jonathan by name; next to each other by address.
+    # (Jonaa ... Jonas sort between Jon and Jonathan.)
+    smiths = [
+        PersonRecord(
+            family_name="Smith", given_name=f"Jona{chr(97 + i)}", street=f"{i + 20} Oak Rd"
+        )
+        for i in range(19)
+    ]
+    jon = PersonRecord(family_name="Smith", given_name="Jon", street="12 High Street")
+    jonathan = PersonRecord(family_name="Smith", given_name="Jonathan", street="12 High Street")
+
+    pairs = candidate_pairs([jon, jonathan, *smiths], MatchRules(max_block_size=4))
+
+    assert (0, 1) in pairs
+    assert score_pair(jon, jonathan).is_match()
+
+
 def test_an_oversized_bucket_pairs_each_record_with_its_next_neighbours_only():
     # Forty people called 张伟, in street order: each meets the next WINDOW of them.
     records = [PersonRecord(name="张伟", street=f"{i:03d} 中山路") for i in range(40)]
 
     pairs = candidate_pairs(records, MatchRules(max_block_size=4))
 
+    # Name order and address order agree here (one name): the same neighbours.
     assert (0, 1) in pairs and (0, WINDOW) in pairs
     assert (0, WINDOW + 1) not in pairs
     assert len(pairs) == sum(min(WINDOW, 39 - i) for i in range(40))
@@ -163,6 +190,9 @@ def test_jaro_winkler_known_values():
     assert jaro_winkler("martha", "marhta") == pytest.approx(0.9611, abs=1e-4)
     assert jaro_winkler("", "a") == 0.0
     assert jaro_winkler("abc", "abc") == 1.0
+    # Winkler's prefix bonus only above a Jaro similarity of 0.7 (jellyfish, as defined
+    # by Winkler; the earlier hand-written version always added it: 0.733 here).
+    assert jaro_winkler("abcd", "abxy") == pytest.approx(2 / 3)
 
 
 def test_a_shared_chinese_family_name_and_a_look_alike_address_are_not_one_person():
