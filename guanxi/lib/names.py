@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -80,6 +81,7 @@ def _syllables(text: str) -> list[str]:
     return [syllable.lower() for syllable in found]
 
 
+@lru_cache(maxsize=1 << 16)  # pure; an import or a scan asks for the same names many times
 def pinyin_of(text: str) -> str:
     """Lower-case, tone-less pinyin syllables and Latin words: ``张伟`` -> ``zhang wei``.
 

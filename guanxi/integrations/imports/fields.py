@@ -167,15 +167,48 @@ def industry_code(text: str) -> str:
     return text
 
 
-def _common(cells: dict[str, str], kwargs: dict[str, Any], problems: list[RowError]) -> None:
+class Lookups:
+    """Owners and tiers found once per batch instead of once per row: the same look-ups
+    (and the same errors) as ``_owner`` and ``_tier``, remembered by the text."""
+
+    def __init__(self) -> None:
+        self.owners: dict[str, User | RowError] = {}
+        self.tiers: dict[str, CustomerTier | RowError] = {}
+
+    @staticmethod
+    def _remembered(found: dict[str, Any], text: str, look_up: Any) -> Any:
+        if text not in found:
+            try:
+                found[text] = look_up(text)
+            except RowError as error:
+                found[text] = error
+        if isinstance(found[text], RowError):
+            raise found[text]
+        return found[text]
+
+    def owner(self, email: str) -> User:
+        return self._remembered(self.owners, email, _owner)  # type: ignore[no-any-return]
+
+    def tier(self, text: str) -> CustomerTier:
+        return self._remembered(self.tiers, text, _tier)  # type: ignore[no-any-return]
+
+
+def _common(
+    cells: dict[str, str],
+    kwargs: dict[str, Any],
+    problems: list[RowError],
+    lookups: Lookups | None = None,
+) -> None:
     try:
         if cells.get("owner_email"):
-            kwargs["owner"] = _owner(cells["owner_email"])
+            owner = lookups.owner if lookups is not None else _owner
+            kwargs["owner"] = owner(cells["owner_email"])
     except RowError as error:
         problems.append(error)
     try:
         if cells.get("tier"):
-            kwargs["tier"] = _tier(cells["tier"])
+            tier = lookups.tier if lookups is not None else _tier
+            kwargs["tier"] = tier(cells["tier"])
     except RowError as error:
         problems.append(error)
     if cells.get("tags"):
@@ -196,7 +229,9 @@ def _common(cells: dict[str, str], kwargs: dict[str, Any], problems: list[RowErr
         kwargs["custom_fields"] = custom
 
 
-def contact_arguments(cells: dict[str, str], problems: list[RowError]) -> dict[str, Any]:
+def contact_arguments(
+    cells: dict[str, str], problems: list[RowError], lookups: Lookups | None = None
+) -> dict[str, Any]:
     """``create_contact`` keyword arguments from a row's cells keyed by import field
     (the ``company`` link is resolved by the caller); cells that cannot be converted
     are left out and added to ``problems``, so the services still check the rest."""
@@ -219,7 +254,7 @@ def contact_arguments(cells: dict[str, str], problems: list[RowError]) -> dict[s
             kwargs["birthday"] = parse_date(cells["birthday"])
         except ValueError:
             problems.append(RowError("birthday", _("This is not a date (use 2024-03-05).")))
-    _common(cells, kwargs, problems)
+    _common(cells, kwargs, problems, lookups)
     return kwargs
 
 

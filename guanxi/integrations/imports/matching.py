@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from guanxi.core.access import is_permitted, restrict
@@ -22,7 +23,7 @@ from guanxi.integrations.imports.models import ImportJob
 from guanxi.integrations.match_rules import person_rules
 from guanxi.lib import names
 from guanxi.lib.companies import normalize_company
-from guanxi.lib.matching import score_pair
+from guanxi.lib.matching import PersonRecord, score_pair
 from guanxi.lib.phones import normalize_phone
 
 # At most this many accounts share a name or domain key for one row's look-up.
@@ -74,6 +75,32 @@ def account_by_name(queryset: QuerySet[Account], name: str) -> Account | None:
     stored = normalize_company(name)[:200]
     found = queryset.filter(Q(name_key=stored) | Q(name__iexact=name.strip()))
     return next((a for a in found.order_by("pk")[:KEY_CANDIDATES] if name_key(a.name) == key), None)
+
+
+def accounts_named(queryset: QuerySet[Account], names_: list[str]) -> list[Account]:
+    """Every account ``account_by_name`` could return for any of these names (one
+    query, ordered by pk), to pick from with ``first_named``."""
+    stored = {normalize_company(n)[:200] for n in names_ if name_key(n)}
+    plain = {n.strip().upper() for n in names_ if name_key(n)}
+    if not stored:
+        return []
+    found = queryset.filter(name_key__in=stored).order_by("pk")
+    by_name = queryset.annotate(upper_name=Upper("name")).filter(upper_name__in=plain)
+    return sorted({a.pk: a for a in [*found, *by_name.order_by("pk")]}.values(), key=_pk)
+
+
+def _pk(account: Account) -> int:
+    return int(account.pk)
+
+
+def first_named(accounts: list[Account], name: str) -> Account | None:
+    """``account_by_name`` among ``accounts`` (from ``accounts_named``, in pk order)."""
+    key = name_key(name)
+    if not key:
+        return None
+    stored, plain = normalize_company(name)[:200], name.strip().upper()
+    found = [a for a in accounts if a.name_key == stored or a.name.upper() == plain]
+    return next((a for a in found[:KEY_CANDIDATES] if name_key(a.name) == key), None)
 
 
 def _account_by_domain(queryset: QuerySet[Account], website: str) -> Account | None:
@@ -148,6 +175,17 @@ def _contact_candidates(actor: User, kwargs: dict[str, Any]) -> list[Contact]:
     """Contacts the actor can see whose name reads the same in pinyin (张伟 = Wei Zhang =
     Zhang Wei): one indexed query, at most ``LIKELY_CANDIDATES``. Emails and phones are
     not blocked on here: the exact look-up before this already found those."""
+    spoken = candidate_names(kwargs)
+    if not spoken:
+        return []
+    visible = restrict(Contact.objects.all(), actor, "view")
+    found = visible.filter(name_pinyin__in=spoken)
+    return list(with_details(found)[:LIKELY_CANDIDATES])
+
+
+def candidate_names(kwargs: dict[str, Any]) -> list[str]:
+    """The ``name_pinyin`` values of the contacts a row is scored against: its name in
+    pinyin, both ways round (none for a name with no letters)."""
     family, given = kwargs.get("family_name", ""), kwargs.get("given_name", "")
     spoken = " ".join(p for p in (family, given) if p)
     if family and given and names.has_cjk(family):
@@ -155,25 +193,35 @@ def _contact_candidates(actor: User, kwargs: dict[str, Any]) -> list[Contact]:
     if not names.compact(spoken):
         return []
     words = names.pinyin_of(spoken).split()
-    visible = restrict(Contact.objects.all(), actor, "view")
-    found = visible.filter(name_pinyin__in=[" ".join(words), " ".join(reversed(words))])
-    return list(
-        found.prefetch_related(
-            "emails",
-            "phones",
-            "addresses",
-            Prefetch(
-                "account_links",
-                queryset=AccountContact.objects.select_related("account").order_by(
-                    "-is_primary", "pk"
-                ),
-            ),
-        )[:LIKELY_CANDIDATES]
+    return [" ".join(words), " ".join(reversed(words))]
+
+
+def with_details(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    """What ``record_of`` reads, prefetched."""
+    return queryset.prefetch_related(
+        "emails",
+        "phones",
+        "addresses",
+        Prefetch(
+            "account_links",
+            queryset=AccountContact.objects.select_related("account").order_by("-is_primary", "pk"),
+        ),
     )
 
 
 def _likely_contact(actor: User, cells: dict[str, str], kwargs: dict[str, Any]) -> Likely | None:
-    rules = person_rules()
+    candidates = [(c.full_name, record_of(c)) for c in _contact_candidates(actor, kwargs)]
+    return likely_among(cells, kwargs, candidates, person_rules())
+
+
+def likely_among(
+    cells: dict[str, str],
+    kwargs: dict[str, Any],
+    candidates: list[tuple[str, PersonRecord]],
+    rules: Any,
+) -> Likely | None:
+    """The best of ``candidates`` (``_contact_candidates``: their names and what the
+    engine knows of them) the rules score at or above their threshold."""
     draft = draft_record(
         {
             "family_name": kwargs.get("family_name", ""),
@@ -185,10 +233,10 @@ def _likely_contact(actor: User, cells: dict[str, str], kwargs: dict[str, Any]) 
         }
     )
     best: Likely | None = None
-    for contact in _contact_candidates(actor, kwargs):
-        result = score_pair(draft, record_of(contact), rules)
+    for name, record in candidates:
+        result = score_pair(draft, record, rules)
         if result.score >= rules.threshold and (best is None or result.score > best.score):
-            best = Likely(contact.full_name, result.score, result.reasons)
+            best = Likely(name, result.score, result.reasons)
     return best
 
 

@@ -3,7 +3,9 @@ orders: upload, map, check (dry run), import in the background in all-or-nothing
 that resume after a crash, and roll back by moving what the import created to the trash.
 
 The unit of work is a row, except for orders: all the rows (lines) of one order are one
-unit, checked and imported together and never split across batches."""
+unit, checked and imported together and never split across batches. Contacts are
+decided and written a batch at a time (``batch.ContactBatch``), with the same results
+as row by row; a batch that fails there is redone row by row."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from guanxi.core.models import User
 from guanxi.core.services.audit import record_audit
 from guanxi.core.services.tags import tags_from_names
 from guanxi.core.services.trash import trash_record
+from guanxi.integrations.imports.batch import ContactBatch, usable
 from guanxi.integrations.imports.fields import CONTACTS
 from guanxi.integrations.imports.fields_more import LEADS, MORE_FIELDS, PRODUCTS
 from guanxi.integrations.imports.fields_orders import ORDERS
@@ -43,7 +46,7 @@ from guanxi.integrations.imports.rows import IMPORT_SOURCE, import_row, import_t
 from guanxi.integrations.imports.rows_more import import_more_row
 from guanxi.sales.models import Order
 from guanxi.sales.services.order_sync import SOURCE_PATTERN
-from guanxi.sales.services.orders import delete_order
+from guanxi.sales.services.orders import delete_order, serials_referenced
 from guanxi.sales.services.products import retire_product
 
 DRY_RUN_KEPT_ERRORS = 10_000
@@ -226,6 +229,52 @@ def _value(table: Table, values: list[str], header: str) -> str:
     return dict(zip(table.headers, values, strict=True)).get(header, "")
 
 
+def _import_units(
+    job: ImportJob, table: Table, units: list[Unit], batch: ContactBatch | None
+) -> list[UnitResult]:
+    """The units' results, in order: contacts decided a batch at a time (``batch``,
+    inside one savepoint; if anything goes wrong there, the savepoint is rolled back
+    and every row goes through ``import_row`` in its own, as other records do)."""
+    actor = job.created_by
+    if batch is not None:
+        rows = [(unit[0][0], _cells(job, table, unit[0][1])) for unit in units]
+
+        def per_row(index: int) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
+            found = _import_unit(actor, job, table, units[index])
+            return (
+                found.outcome,
+                [(key, message) for _line, key, message in found.errors],
+                [(key, message) for _line, key, message in found.warnings],
+            )
+
+        try:
+            with transaction.atomic():
+                decided = batch.run(rows, per_row)
+        except Exception:  # the per-row path below finds the bad rows
+            decided = None
+        if decided is not None:
+            return [
+                UnitResult(
+                    outcome,
+                    [(line, key, message) for key, message in errors],
+                    [(line, key, message) for key, message in warnings],
+                )
+                for (line, _cells_), (outcome, errors, warnings) in zip(rows, decided, strict=True)
+            ]
+    return [_import_unit(actor, job, table, unit) for unit in units]
+
+
+def _contact_batch(job: ImportJob) -> ContactBatch | None:
+    """The batch path of a contacts import (None: every row through ``import_row``)."""
+    if job.target != CONTACTS or not batch_enabled() or not usable(job.created_by):
+        return None
+    return ContactBatch(job.created_by, job)
+
+
+def batch_enabled() -> bool:
+    return bool(getattr(settings, "IMPORT_BATCH_CONTACTS", True))
+
+
 def _import_unit(actor: User, job: ImportJob, table: Table, unit: Unit) -> UnitResult:
     """One row (or order) in its own savepoint: a failure leaves nothing behind. The
     errors come back as (row, field, message)."""
@@ -269,8 +318,14 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     try:
         with transaction.atomic():
             _ensure_tag(job)
-            for unit in _units(job, table):
-                result = _import_unit(job.created_by, job, table, unit)
+            units = _units(job, table)
+            batch = _contact_batch(job)
+            results: list[tuple[Unit, UnitResult]] = []
+            size = batch_size()
+            for start in range(0, len(units), size):
+                chunk = units[start : start + size]
+                results += zip(chunk, _import_units(job, table, chunk, batch), strict=True)
+            for unit, result in results:
                 counts[result.outcome] += 1
                 # Each kind kept up to the cap: warnings never push errors out.
                 if kept[ProblemKind.ERROR] < DRY_RUN_KEPT_ERRORS:
@@ -342,8 +397,9 @@ def _run_batch(job_id: int, table: Table, units: list[Unit], starts: list[int]) 
         ):
             last += 1
         errors: list[ImportRowError] = []
-        for unit in units[first:last]:
-            result = _import_unit(job.created_by, job, table, unit)
+        batch = _contact_batch(job)
+        chunk = units[first:last]
+        for unit, result in zip(chunk, _import_units(job, table, chunk, batch), strict=True):
             errors.extend(_problem_rows(job, table, unit, result, False))
             if result.outcome == "created":
                 job.created_count += 1
@@ -404,6 +460,8 @@ def rollback_import(*, actor: User, job: ImportJob) -> int:
             continue
         if isinstance(obj, Order):  # orders have no trash: deleted, unless returned on
             if obj.returns.exists():  # goods or money came back: the order stays
+                continue
+            if serials_referenced(obj):  # its units are on tickets or contracts: it stays
                 continue
             if not is_permitted(actor, obj, "delete"):  # undoing is deleting: the role says
                 continue

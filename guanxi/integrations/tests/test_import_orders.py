@@ -21,11 +21,12 @@ from guanxi.integrations.imports.fields_orders import currency_code, discount_te
 from guanxi.integrations.imports.models import ImportRecord, ImportStatus
 from guanxi.integrations.imports.orders import group_rows
 from guanxi.integrations.models import ExternalRef
-from guanxi.sales.models import Order, OrderLine
+from guanxi.sales.models import Order, OrderLine, SerialNumber
 from guanxi.sales.services.order_sync import SyncLine, upsert_order
 from guanxi.sales.services.returns import ReturnItem, record_return
 from guanxi.testing.customers import make_account, make_contact
 from guanxi.testing.quotes import make_product
+from guanxi.testing.service import make_ticket
 from guanxi.testing.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -428,6 +429,23 @@ def test_rollback_keeps_an_imported_order_that_goods_were_returned_on(admin, cat
     # Then only the other order is deleted
     assert list(Order.objects.values_list("external_id", flat=True)) == ["A-2"]
     assert returned.lines.count() == 2
+
+
+def test_rollback_keeps_an_imported_order_whose_unit_a_ticket_is_about(admin, catalogue):
+    # Given an import of two orders, a unit of one of which a ticket was opened about
+    job = run(upload(admin, ORDERS_CSV))
+    kept = Order.objects.get(external_id="A-2")
+    line = kept.lines.first()
+    unit = SerialNumber.objects.create(line=line, product=line.product, serial="SN-9")
+    ticket = make_ticket(serial=unit)
+
+    # When the import is rolled back
+    assert services.rollback_import(actor=admin, job=job) == 1
+
+    # Then that order stays, and the ticket keeps its unit
+    assert list(Order.objects.values_list("external_id", flat=True)) == ["A-2"]
+    ticket.refresh_from_db()
+    assert ticket.serial == unit
 
 
 def test_a_contact_found_by_phone_brings_the_account_and_one_without_an_account_is_named(

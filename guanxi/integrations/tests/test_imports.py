@@ -206,6 +206,7 @@ def test_an_import_killed_mid_batch_resumes_without_losing_or_doubling_a_row(
     settings.IMPORT_BATCH_SIZE = 2
     lines = ["姓名,手机"] + [f"客户{i},1381234{i:04d}" for i in range(7)]
     job = upload(admin, "\n".join(lines).encode())
+    settings.IMPORT_BATCH_CONTACTS = False  # the per-row path (batches: test_import_batch)
     real = services.import_row
     calls = {"n": 0}
 
@@ -279,6 +280,7 @@ def test_a_worker_killed_outright_leaves_the_checkpoint_and_the_next_run_continu
     settings.IMPORT_BATCH_SIZE = 3
     lines = ["姓名,邮箱"] + [f"客户{i},c{i}@example.test" for i in range(8)]
     job = services.start_import_job(actor=admin, job=upload(admin, "\n".join(lines).encode()))
+    settings.IMPORT_BATCH_CONTACTS = False  # the per-row path (batches: test_import_batch)
     real = services.import_row
     calls = {"n": 0}
 

@@ -1,0 +1,370 @@
+"""Contacts imported a batch at a time (``imports.batch``) end exactly as they do row by
+row (``import_row``): the same contacts, phones, emails, addresses, account links and
+primary contacts, tags, audit entries, search documents, import records, problems and
+counts, for a file with planted errors and duplicates, in the import and in the check;
+the queries of a batch do not grow with its rows; a batch killed mid-way resumes."""
+
+from __future__ import annotations
+
+from ast import literal_eval
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from guanxi.core.models import AuditEntry, CustomField, SearchDocument, Tag
+from guanxi.customers.models import Account, Contact
+from guanxi.integrations.imports import batch as batch_module
+from guanxi.integrations.imports import services
+from guanxi.integrations.imports.models import ImportRecord
+from guanxi.testing.customers import make_account, make_contact
+from guanxi.testing.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = "family,given,mobile,email,company,province,city,birthday,tags,owner,level"
+MAPPING = {
+    "family": "family_name",
+    "given": "given_name",
+    "mobile": "mobile",
+    "email": "email",
+    "company": "company",
+    "province": "province",
+    "city": "city",
+    "birthday": "birthday",
+    "tags": "tags",
+    "owner": "owner_email",
+    "level": "custom:level",
+}
+ROWS = [
+    "张,伟,13800000001,,,,,,,,",  # the existing 张伟's phone: a duplicate
+    "李,娜,13900000002,ln@new.example,华信科技,北京,北京,1990-01-02,VIP,,gold",  # joins 华信
+    "王,芳,13900000003,wf@new.example,天成贸易有限公司,,,,VIP，新标签,,",  # a new tag
+    "赵,六,13900000004,,天成贸易,,,,,rep@example.test,",  # the account made just before
+    "钱,七,12345,bad@,,火星,,不是日期,,,",  # bad phone, email, province, birthday
+    "孙,八,13900000008,WF@new.example,,,,,,,",  # row 3's email: same in file
+    ",,13900000009,,,,,,,,",  # no name
+    "Zhang,Wei,13900000010,wei@x.example,Huaxin Ltd,,,,,,",  # 张伟 in pinyin: likely
+    "周,九,13900000011,zj@new.example,天成贸易有限公司,广东,广州,,vip,,",
+    "吴,十,13900000012,,,,,,,nobody@example.test,",  # no such owner
+    "郑,一,13900000013,zy@new.example,博远咨询,,,2999-01-01,,,",  # a birthday to come
+    "李,娜,139 0000 0002,,,,,,,,",  # row 2's phone typed otherwise, another batch
+    "冯,二,+86 139 0000 0014,fe@new.example,华信科技有限公司,,,,,,silver",  # 华信 again
+    "陈,三,13900000015,cs@new.example,博远咨询,,,,,,",  # row 11's company (never made)
+    "褚,四,13900000017,,博远咨询有限公司,,,,,,",  # row 14's new account, same batch
+    "卫,五,13900000018,,华信科技,,,,,,",  # 华信 twice in one batch: the last is primary
+    "张,伟,13900000016,zw2@new.example,,,,,,,",  # 张伟 again: likely, other phone
+    "蒋,六,13900000019,FE@new.example,,,,,,,",  # 冯二's email, same batch: from memory
+    "韩,梅,13900000020,,博远咨询,广东,广州,1980-02-03,,,",
+    "韩,梅,13900000021,hm@x.example,博远咨询,广东,广州,,,,",  # likely: from memory
+]
+
+
+@pytest.fixture
+def world(db):
+    admin = make_user(role="administrator", full_name="Admin")
+    make_user(role="sales_rep", email="rep@example.test")
+    Tag.objects.create(name="VIP")
+    CustomField.objects.create(
+        object_type="customers.contact", key="level", label="Level", field_type="text"
+    )
+    huaxin = make_account(name="华信科技有限公司", owner=admin)
+    make_contact(
+        owner=admin,
+        family_name="张",
+        given_name="伟",
+        phones=[{"value": "13800000001"}],
+        emails=[{"value": "zw@old.example"}],
+        accounts=[{"account": huaxin, "is_primary": True}],
+    )
+    return admin
+
+
+def _import(admin: Any, options: dict[str, Any], *, check: bool = False) -> Any:
+    content = "\n".join([HEADERS, *ROWS]).encode()
+    job = services.start_import(
+        actor=admin, target="customers.contact", file=content, filename="people.csv"
+    )
+    job = services.set_mapping(actor=admin, job=job, mapping=MAPPING, options=options)
+    if check:
+        return services.dry_run(actor=admin, job=job)
+    job = services.start_import_job(actor=admin, job=job)
+    services.run_import(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _state(job: Any, since: int) -> dict[str, Any]:
+    """Everything the import wrote, without primary keys of the records it made."""
+    contacts = []
+    for c in Contact.objects.prefetch_related("phones", "emails", "addresses", "tags"):
+        contacts.append(
+            (
+                c.full_name,
+                c.family_name,
+                c.given_name,
+                c.name_pinyin,
+                c.name_initials,
+                c.birthday,
+                c.owner_id,
+                c.team_id,
+                c.description,
+                c.custom_fields,
+                [(p.kind, p.value, p.is_primary) for p in c.phones.order_by("pk")],
+                [(e.kind, e.value, e.is_primary) for e in c.emails.order_by("pk")],
+                [(a.province, a.city, a.is_primary) for a in c.addresses.order_by("pk")],
+                [
+                    (link.account.name, link.role, link.is_primary, link.is_current)
+                    for link in c.account_links.order_by("pk")
+                ],
+                sorted(t.name for t in c.tags.all()),
+            )
+        )
+    accounts = [
+        (
+            a.name,
+            a.name_key,
+            a.owner_id,
+            a.team_id,
+            sorted(t.name for t in a.tags.all()),
+            [(link.contact.full_name, link.is_primary) for link in a.contact_links.order_by("pk")],
+        )
+        for a in Account.objects.order_by("name")
+    ]
+    names = {("customers.contact", c.pk): c.full_name for c in Contact.objects.all()}
+    names.update({("customers.account", a.pk): a.name for a in Account.objects.all()})
+    documents = sorted(
+        (d.object_type, names.get((d.object_type, d.object_id)), d.title, d.subtitle, d.text)
+        for d in SearchDocument.objects.filter(
+            object_type__in=["customers.contact", "customers.account"]
+        )
+    )
+    audit = [
+        (e.actor_id, e.event, e.object_type, e.object_repr, e.changes)
+        for e in AuditEntry.objects.filter(pk__gt=since)
+        .exclude(object_type="integrations.importjob")
+        .order_by("pk")
+    ]
+    records = [
+        (
+            r.row,
+            r.content_type.model,
+            names[(r.content_type.model_class()._meta.label_lower, r.object_id)],
+        )
+        for r in ImportRecord.objects.filter(job=job).order_by("pk")
+    ]
+    problems = [
+        (p.row, p.column, p.value, p.message, p.kind, p.dry_run)
+        for p in job.row_errors.order_by("row", "pk")
+    ]
+    counts = (job.created_count, job.updated_count, job.skipped_count, job.error_count)
+    state = {
+        "contacts": sorted(contacts, key=repr),
+        "accounts": accounts,
+        "documents": documents,
+        "audit": audit,
+        "records": records,
+        "problems": problems,
+        "counts": counts,
+        "status": job.status,
+        "tags": sorted(Tag.objects.values_list("name", flat=True)),
+    }
+    # The two runs are two jobs: their tags differ by the job's id only.
+    tag = f"import:{job.pk}"
+    return {key: repr(value).replace(tag, "import:<job>") for key, value in state.items()}
+
+
+def _both_ways(
+    settings: Any, admin: Any, options: dict[str, Any], check: bool = False, monkeypatch: Any = None
+) -> Any:
+    """The state after importing the file row by row (then rolled back), and batch by
+    batch; with ``monkeypatch``, checks that no batch fell back to row by row whole."""
+    settings.IMPORT_BATCH_SIZE = 6
+    since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic():
+        settings.IMPORT_BATCH_CONTACTS = False
+        per_row = _state(_import(admin, options, check=check), since)
+        transaction.set_rollback(True)
+    settings.IMPORT_BATCH_CONTACTS = True
+    per_row_calls: list[int] = []
+    if monkeypatch is not None:
+        real = services._import_unit
+
+        def spy(actor: Any, job: Any, table: Any, unit: Any) -> Any:
+            per_row_calls.append(unit[0][0])
+            return real(actor, job, table, unit)
+
+        monkeypatch.setattr(services, "_import_unit", spy)
+    batched = _state(_import(admin, options, check=check), since)
+    # A batch that failed and was redone row by row would call it for all its rows;
+    # the batch leaves only a few to ``import_row`` (a new tag, merges).
+    if monkeypatch is not None:
+        lines = range(2, len(ROWS) + 2)  # line 1 is the header
+        batches = [set(lines[i : i + 6]) for i in range(0, len(lines), 6)]
+        assert per_row_calls and not any(b <= set(per_row_calls) for b in batches)
+    return per_row, batched
+
+
+OPTIONS = [
+    {"on_duplicate": "skip", "likely_duplicates": "create", "create_accounts": True},
+    {"on_duplicate": "skip", "likely_duplicates": "skip", "create_accounts": True},
+    {"on_duplicate": "create", "likely_duplicates": "create", "create_accounts": True},
+    {"on_duplicate": "update", "likely_duplicates": "create", "create_accounts": True},
+    {"on_duplicate": "skip", "likely_duplicates": "create", "create_accounts": False},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: "-".join(str(v) for v in o.values()))
+def test_a_batch_imports_exactly_what_row_by_row_would(world, settings, options, monkeypatch):
+    per_row, batched = _both_ways(settings, world, options, monkeypatch=monkeypatch)
+    assert literal_eval(per_row["counts"])[3] >= 4  # the planted errors are there
+    for key in per_row:
+        assert batched[key] == per_row[key], key
+
+
+@pytest.mark.parametrize("options", OPTIONS[:2], ids=["likely-create", "likely-skip"])
+def test_the_check_finds_exactly_what_row_by_row_would(world, settings, options, monkeypatch):
+    per_row, batched = _both_ways(settings, world, options, check=True, monkeypatch=monkeypatch)
+    assert per_row["problems"] != "[]" and "DRY_RUN_DONE" in per_row["status"].upper()
+    assert per_row["records"] == "[]"  # nothing kept
+    for key in per_row:
+        assert batched[key] == per_row[key], key
+
+
+def test_most_rows_of_the_file_are_decided_by_the_batch(world, settings, monkeypatch):
+    """The comparison above is worth something only if the batch decided rows."""
+    per_row_calls = []
+    real = services._import_unit
+
+    def spy(actor, job, table, unit):
+        per_row_calls.append(unit[0][0])
+        return real(actor, job, table, unit)
+
+    monkeypatch.setattr(services, "_import_unit", spy)
+    settings.IMPORT_BATCH_SIZE = 6
+    job = _import(world, OPTIONS[0])
+    assert job.created_count > 0
+    # Per row: the new tag, and the rows repeating an earlier row of their batch.
+    assert 0 < len(per_row_calls) <= 4 < len(ROWS)
+
+
+def _unique_rows(count: int, start: int = 0) -> bytes:
+    lines = ["family,given,mobile,email,company,province,city"]
+    for i in range(start, start + count):
+        company = f"公司{i // 2}有限公司"  # two people per new company
+        given = f"{'甲乙丙丁戊己庚辛'[i % 8]}{i}"
+        lines.append(f"客户{i},{given},1390000{i:04d},c{i}@x.example,{company},广东,广州")
+    return "\n".join(lines).encode()
+
+
+def _queries_of_one_batch(admin: Any, content: bytes) -> int:
+    job = services.start_import(
+        actor=admin, target="customers.contact", file=content, filename="many.csv"
+    )
+    mapping = {
+        h: h.replace("family", "family_name").replace("given", "given_name")
+        for h in ["family", "given"]
+    }
+    mapping.update(
+        {
+            "mobile": "mobile",
+            "email": "email",
+            "company": "company",
+            "province": "province",
+            "city": "city",
+        }
+    )
+    job = services.set_mapping(
+        actor=admin, job=job, mapping=mapping, options={"on_duplicate": "skip"}
+    )
+    job = services.start_import_job(actor=admin, job=job)
+    with CaptureQueriesContext(connection) as captured:
+        services.run_import(job.pk)
+    job.refresh_from_db()
+    assert (job.created_count, job.error_count) == (job.total_rows, 0)
+    return len(captured.captured_queries)
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_rows(world, settings):
+    settings.IMPORT_BATCH_SIZE = 1000
+    _queries_of_one_batch(world, _unique_rows(1, start=900))  # content types, rules cached
+    small = _queries_of_one_batch(world, _unique_rows(5))
+    # 30: six times as many rows, within SQLite's 999 parameters per INSERT (beyond,
+    # bulk_create splits its INSERTs there, not on PostgreSQL).
+    large = _queries_of_one_batch(world, _unique_rows(30, start=100))
+    assert large == small
+    assert small < 60  # about one row's worth before batches
+
+
+def test_a_failing_batch_is_redone_row_by_row_and_problems_stay_per_row(
+    world, settings, monkeypatch
+):
+    settings.IMPORT_BATCH_SIZE = 6
+    since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic():
+        settings.IMPORT_BATCH_CONTACTS = False
+        per_row = _state(_import(world, OPTIONS[0]), since)
+        transaction.set_rollback(True)
+    settings.IMPORT_BATCH_CONTACTS = True
+    real = batch_module.save_new_records
+    calls = {"n": 0}
+
+    def fails_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("a constraint the batch did not foresee")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "save_new_records", fails_once)
+    redone = _state(_import(world, OPTIONS[0]), since)
+    assert calls["n"] > 1
+    assert redone == per_row
+
+
+def test_a_batch_killed_mid_way_resumes_without_losing_or_doubling_a_row(
+    world, settings, monkeypatch
+):
+    """kill -9 in the middle of writing the second batch: the first stays, the second
+    is redone whole by the next run."""
+    settings.IMPORT_BATCH_SIZE = 4
+    content = _unique_rows(10, start=500)
+    job = services.start_import(
+        actor=world, target="customers.contact", file=content, filename="kill.csv"
+    )
+    mapping = {
+        "family": "family_name",
+        "given": "given_name",
+        "mobile": "mobile",
+        "email": "email",
+        "company": "company",
+    }
+    job = services.set_mapping(
+        actor=world, job=job, mapping=mapping, options={"on_duplicate": "skip"}
+    )
+    job = services.start_import_job(actor=world, job=job)
+    real = batch_module.save_new_records
+    calls = {"n": 0}
+
+    def killed(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            real(*args, **kwargs)  # written, then the worker dies before the commit
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "save_new_records", killed)
+    with pytest.raises(KeyboardInterrupt):
+        services.run_import(job.pk)
+    job.refresh_from_db()
+    made = Contact.objects.filter(family_name__startswith="客户")
+    assert (job.status, job.next_row, made.count()) == ("importing", 4, 4)
+    monkeypatch.setattr(batch_module, "save_new_records", real)
+    assert services.run_import(job.pk) is True
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 10)
+    assert sorted(made.values_list("family_name", flat=True)) == sorted(
+        f"客户{i}" for i in range(500, 510)
+    )
+    assert ImportRecord.objects.filter(job=job, content_type__model="contact").count() == 10
+    assert Account.objects.filter(name__startswith="公司").count() == 5
