@@ -10,7 +10,7 @@ for 10000 100000):
    them, lower-cased emails, addresses, a company for 70 %), 5 % of them planted
    duplicates of others in five variants (pinyin vs hanzi, phone typed in another format,
    email case / Gmail dots, a typo, only name + address alike), with COPY;
-2. times ``guanxi.integrations.dedupe.scan_contacts()`` (load with the ORM, block,
+2. times ``guanxi.integrations.dedupe.scan_contacts()`` (read the contacts as rows, block,
    score, store the pairs) and reads back the stored pairs;
 3. exports the same contacts from the database (one SQL query: first email, first
    phone, first address, first company) and links them with splink 4 on DuckDB
@@ -395,8 +395,9 @@ def write_report(args: argparse.Namespace, results: list[dict[str, Any]]) -> Non
         f"names; {args.duplicates:.0%} planted duplicates in five variants: pinyin vs hanzi, "
         "phone typed in another format, email case or Gmail dots, a typo, only name + address "
         "alike) written with COPY to PostgreSQL; `scan_contacts()` with the shipped "
-        "`MatchRules` (load with the ORM, block, score, store the pairs) against splink on the "
-        "same rows exported from the database. Goal (issue 7): near-linear growth.",
+        "`MatchRules` (read the contacts as rows, block, score, store the pairs) against "
+        "splink on the same rows exported from the database. Goal (issue 7): near-linear "
+        "growth.",
         "",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
         f"{platform.python_version()}, PostgreSQL on the same machine; shared with other "
