@@ -37,7 +37,8 @@ from guanxi.lib.matching import (
 from guanxi.lib.phones import normalize_phone, phone_digits
 
 
-def _with_details(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+def with_details(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    """What ``record_of`` reads, prefetched."""
     return queryset.prefetch_related(
         "emails",
         "phones",
@@ -50,7 +51,7 @@ def _with_details(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
 
 
 def record_of(contact: Contact) -> PersonRecord:
-    """What the matcher knows about a contact (prefetch with ``_with_details``)."""
+    """What the matcher knows about a contact (prefetch with ``with_details``)."""
     address = next(iter(contact.addresses.all()), None)
     link = next(iter(contact.account_links.all()), None)
     return PersonRecord(
@@ -124,7 +125,7 @@ def find_duplicates_for(
     if draft.family_name and draft.given_name and names.has_cjk(draft.family_name):
         spoken = f"{draft.family_name}{draft.given_name}"
     ids = _candidate_ids(draft.emails, draft.phones, spoken)
-    candidates = _with_details(contacts_visible_to(user).filter(pk__in=ids))[:200]
+    candidates = with_details(contacts_visible_to(user).filter(pk__in=ids))[:200]
     found = []
     for contact in candidates:
         result = score_pair(draft, record_of(contact), rules)
@@ -254,7 +255,7 @@ def preview_rules(proposed: MatchRules, *, limit: int = PREVIEW_LIMIT) -> RulesP
     """How many pairs ``proposed`` would suggest next to the rules in use: over a scan of
     the live contacts (the ``limit`` most recently changed) and the open pairs stored."""
     return compare_rules(
-        _with_details(Contact.objects.all()),
+        with_details(Contact.objects.all()),
         open_pairs=DuplicatePair.objects.filter(status=PairStatus.OPEN),
         record_of=record_of,
         limit=limit,
@@ -304,4 +305,5 @@ __all__ = [
     "preview_rules",
     "record_of",
     "scan_contacts",
+    "with_details",
 ]

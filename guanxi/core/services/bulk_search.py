@@ -7,7 +7,8 @@ from django.db.models import Model
 
 from guanxi.core.custom_fields import cached_definitions
 from guanxi.core.models import SearchDocument
-from guanxi.core.search import document_text, searchable
+from guanxi.core.search import searchable
+from guanxi.core.services.search import document_row
 
 
 def index_records(model: type[Model], pks: list[int]) -> int:
@@ -23,16 +24,7 @@ def index_records(model: type[Model], pks: list[int]) -> int:
         for obj in queryset.filter(pk__in=pks).order_by("pk"):
             if getattr(obj, "deleted_at", None) is not None:
                 continue
-            document = spec.document(obj)
-            documents.append(
-                SearchDocument(
-                    object_type=spec.key,
-                    object_id=obj.pk,
-                    title=document.title[:200],
-                    subtitle=document.subtitle[:300],
-                    text=document_text(document),
-                )
-            )
+            documents.append(document_row(spec, obj))
     SearchDocument.objects.filter(object_type=spec.key, object_id__in=pks).delete()
     SearchDocument.objects.bulk_create(documents)
     return len(documents)

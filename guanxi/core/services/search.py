@@ -11,9 +11,21 @@ from django.db.models import Model
 
 from guanxi.core.custom_fields import cached_definitions
 from guanxi.core.models import SearchDocument
-from guanxi.core.search import document_text, model_of, searchable, searchables
+from guanxi.core.search import Searchable, document_text, model_of, searchable, searchables
 
 BATCH = 1000
+
+
+def document_row(spec: Searchable, obj: Model) -> SearchDocument:
+    """The (unsaved) search document of ``obj``, a record of ``spec``'s type."""
+    document = spec.document(obj)
+    return SearchDocument(
+        object_type=spec.key,
+        object_id=obj.pk,
+        title=document.title[:200],
+        subtitle=document.subtitle[:300],
+        text=document_text(document),
+    )
 
 
 def index_record(obj: Model) -> None:
@@ -24,15 +36,11 @@ def index_record(obj: Model) -> None:
     if getattr(obj, "deleted_at", None) is not None:
         unindex_record(obj)
         return
-    document = spec.document(obj)
+    row = document_row(spec, obj)
     SearchDocument.objects.update_or_create(
         object_type=spec.key,
         object_id=obj.pk,
-        defaults={
-            "title": document.title[:200],
-            "subtitle": document.subtitle[:300],
-            "text": document_text(document),
-        },
+        defaults={"title": row.title, "subtitle": row.subtitle, "text": row.text},
     )
 
 
@@ -55,16 +63,7 @@ def _rebuild(keys: list[str] | None) -> int:
         queryset = spec.queryset() if spec.queryset else model_of(spec.key)._default_manager.all()
         batch: list[SearchDocument] = []
         for obj in queryset.order_by("pk").iterator(chunk_size=BATCH):
-            document = spec.document(obj)
-            batch.append(
-                SearchDocument(
-                    object_type=spec.key,
-                    object_id=obj.pk,
-                    title=document.title[:200],
-                    subtitle=document.subtitle[:300],
-                    text=document_text(document),
-                )
-            )
+            batch.append(document_row(spec, obj))
             if len(batch) >= BATCH:
                 SearchDocument.objects.bulk_create(batch)
                 written += len(batch)

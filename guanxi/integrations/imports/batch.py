@@ -47,7 +47,7 @@ from guanxi.customers.services.bulk_contacts import (
     save_new_records,
 )
 from guanxi.customers.services.common import first_team_of, split_tag_names
-from guanxi.integrations.dedupe import record_of
+from guanxi.integrations.dedupe import record_of, with_details
 from guanxi.integrations.imports.fields import (
     Lookups,
     RowError,
@@ -66,7 +66,6 @@ from guanxi.integrations.imports.matching import (
     likely_warning,
     made_by_job,
     same_in_file_warning,
-    with_details,
 )
 from guanxi.integrations.imports.models import (
     ImportJob,

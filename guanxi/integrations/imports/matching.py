@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from guanxi.core.access import is_permitted, restrict
 from guanxi.core.models import User
-from guanxi.customers.models import Account, AccountContact, Contact
+from guanxi.customers.models import Account, Contact
 from guanxi.integrations.account_matching import domain_key, name_key
-from guanxi.integrations.dedupe import draft_record, record_of
+from guanxi.integrations.dedupe import draft_record, record_of, with_details
 from guanxi.integrations.dedupe_accounts import find_account_duplicates_for
 from guanxi.integrations.imports.fields import ACCOUNTS
 from guanxi.integrations.imports.models import ImportJob
@@ -194,19 +194,6 @@ def candidate_names(kwargs: dict[str, Any]) -> list[str]:
         return []
     words = names.pinyin_of(spoken).split()
     return [" ".join(words), " ".join(reversed(words))]
-
-
-def with_details(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
-    """What ``record_of`` reads, prefetched."""
-    return queryset.prefetch_related(
-        "emails",
-        "phones",
-        "addresses",
-        Prefetch(
-            "account_links",
-            queryset=AccountContact.objects.select_related("account").order_by("-is_primary", "pk"),
-        ),
-    )
 
 
 def _likely_contact(actor: User, cells: dict[str, str], kwargs: dict[str, Any]) -> Likely | None:

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from guanxi.customers.models import Contact
-from guanxi.integrations.dedupe import _with_details, record_of, scan_records
+from guanxi.integrations.dedupe import record_of, scan_records, with_details
 from guanxi.testing.customers import make_account, make_contact
 from guanxi.testing.users import make_user
 
@@ -44,7 +44,7 @@ def test_scan_records_equal_record_of_for_every_contact():
 
     keys, records, updated = scan_records()
 
-    expected = {c.pk: (record_of(c), c.updated_at) for c in _with_details(Contact.objects.all())}
+    expected = {c.pk: (record_of(c), c.updated_at) for c in with_details(Contact.objects.all())}
     assert gone.pk not in keys
     assert {pk: (r, at) for pk, r, at in zip(keys, records, updated, strict=True)} == expected
     zhang = next(r for r in records if r.family_name == "张")
