@@ -140,9 +140,6 @@ def postcode_key(postcode: str) -> str:
 # -- similarity ----------------------------------------------------------------------
 
 
-# -- similarity ----------------------------------------------------------------------
-
-
 def jaro_winkler(a: str, b: str) -> float:
     """Jaro-Winkler similarity in [0, 1] (1 for equal strings, 0 if either is empty)."""
     if a == b:
