@@ -26,8 +26,9 @@ from guanxi.analytics.models.churn import CrossingDirection
 from guanxi.analytics.services.bulk import upsert_columns
 from guanxi.analytics.services.churn_alerts import alert_rises
 from guanxi.analytics.services.churn_config import ChurnConfig, churn_config
-from guanxi.analytics.services.churn_inputs import gather_churn_inputs, id_chunks
+from guanxi.analytics.services.churn_inputs import gather_churn_inputs
 from guanxi.analytics.services.churn_vector import cents_text, compute_risks
+from guanxi.analytics.services.columns import id_chunks
 
 BATCH = 2000
 FloatArray = npt.NDArray[np.float64]

@@ -5,7 +5,6 @@ one aggregate query each (per 500 customers when only some are recomputed)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from guanxi.analytics.models import ChurnRisk, CustomerScore
 from guanxi.analytics.services.churn_config import ChurnConfig
-from guanxi.analytics.services.columns import fetch_for
+from guanxi.analytics.services.columns import fetch_for, id_chunks
 from guanxi.customers.models import Account
 from guanxi.sales.choices_orders import OrderStatus
 from guanxi.sales.models import Order
@@ -27,15 +26,6 @@ from guanxi.service.models.surveys import SurveyKind
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-CHUNK = 500  # ids per IN (...) list: inside SQLite's limit on query parameters
-
-
-def id_chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
-    if ids is None:
-        yield None
-        return
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 def narrowed(queryset: QuerySet[Any], chunk: list[int] | None) -> QuerySet[Any]:

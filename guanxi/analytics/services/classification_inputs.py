@@ -8,7 +8,7 @@ with interest shown: a lead converted to it, a deal or an activity."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Lower, TruncMonth
 
-from guanxi.analytics.services.columns import empty_columns, fetch_columns
+from guanxi.analytics.services.columns import empty_columns, fetch_columns, id_chunks
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity
 from guanxi.sales.choices_orders import OrderStatus
@@ -41,7 +41,6 @@ from guanxi.service.models import Survey, Ticket, Visit, VisitStatus
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 NEEDS = ("functional", "quality", "emotional", "social")
-_CHUNK = 500  # ids per IN (...) list: well inside SQLite's limit on query parameters
 _EPOCH = date(1970, 1, 1)
 
 
@@ -89,17 +88,9 @@ class Inputs:
         return len(self.account_ids)
 
 
-def _chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
-    if ids is None:
-        yield None
-        return
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 def _each(query: QuerySet[Any], column: str, ids: list[int] | None) -> Iterable[tuple[Any, ...]]:
     """``query``'s rows, over chunks of ``ids`` (``column`` is the account column)."""
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         yield from (query if chunk is None else query.filter(**{f"{column}__in": chunk}))
 
 
@@ -193,7 +184,7 @@ def _columns_of(
     """The columns of ``query``'s rows as arrays (``services/columns.py``), over chunks
     of ``ids`` (``column`` is the account column)."""
     parts = []
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         narrowed = query if chunk is None else query.filter(**{f"{column}__in": chunk})
         sql, params = narrowed.query.sql_with_params()
         parts.append(fetch_columns(sql, params, kinds))

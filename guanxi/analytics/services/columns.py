@@ -10,7 +10,7 @@ days since 1970-01-01."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -123,6 +123,16 @@ def _from_rows(rows: list[tuple[Any, ...]], kinds: str) -> list[Column]:
     return columns
 
 
+def id_chunks(ids: list[int] | None) -> Iterator[list[int] | None]:
+    """``ids`` in lists of at most ``CHUNK`` (one ``IN (...)`` each); None (every
+    customer) once as it is."""
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
 def fetch_for(
     sql: str, params: Sequence[Any], kinds: str, ids: list[int] | None, column: str
 ) -> list[Column]:
@@ -132,8 +142,8 @@ def fetch_for(
     if ids is None:
         return fetch_columns(sql.replace("{ids}", ""), params, kinds)
     parts = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in id_chunks(ids):
+        assert chunk is not None
         where = f" AND {column} IN ({', '.join(['%s'] * len(chunk))})"
         parts.append(fetch_columns(sql.replace("{ids}", where), [*params, *chunk], kinds))
     if not parts:
