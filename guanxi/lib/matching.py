@@ -79,14 +79,18 @@ DEFAULT_RULES = MatchRules()
 # with a Chinese name whose names do not agree is scaled down by UNNAMED_FACTOR.
 NAME_AGREES = 0.85
 UNNAMED_FACTOR = 0.5
-# Street and city similarities below ADDRESS_FLOOR, postcodes below POSTCODE_FLOOR count
-# as disagreement: two different streets share letters ("X路N号", "12 high st" and
-# "3 kent st") without being one address, and 310001 / 310007 are two areas.
+# Street and city similarities below ADDRESS_FLOOR, postcodes below POSTCODE_FLOOR and
+# company names below COMPANY_FLOOR count as disagreement: two different streets share
+# letters ("X路N号", "12 high st" and "3 kent st") without being one address, and two
+# companies named after the same pattern ("宏图188实业", "同创1098实业") are two companies.
+# Two streets with different house numbers disagree too (中山路153号 and 中山路714号
+# share a road, not a door; every Chinese city has a 中山路).
 ADDRESS_FLOOR = 0.7
 POSTCODE_FLOOR = 0.9
-# Two house numbers that differ take this share off the street similarity (中山路153号
-# and 中山路714号 share a road, not a door; a typed number may be a typo, so not all).
-NUMBER_MISMATCH = 0.5
+COMPANY_FLOOR = 0.85
+# A six-digit (Chinese) postcode names the delivery office with every digit: 610031 and
+# 610631 are two districts, so only equal ones agree. Other postcodes allow a typo.
+EXACT_POSTCODE_LENGTH = 6
 _DIGITS = re.compile(r"\d+")
 
 
@@ -160,9 +164,13 @@ def _similar(a: str, b: str, floor: float = 0.0) -> float:
 def _street_similarity(a: Features, b: Features) -> float:
     similarity = _similar(a.street, b.street, ADDRESS_FLOOR)
     numbers_differ = a.house_numbers and b.house_numbers and a.house_numbers != b.house_numbers
-    if similarity > 0 and numbers_differ:
-        similarity *= 1 - NUMBER_MISMATCH
-    return similarity
+    return 0.0 if similarity > 0 and numbers_differ else similarity
+
+
+def _postcode_similarity(a: str, b: str) -> float:
+    if len(a) == len(b) == EXACT_POSTCODE_LENGTH and a.isdigit() and b.isdigit():
+        return 1.0 if a == b else 0.0
+    return _similar(a, b, POSTCODE_FLOOR)
 
 
 # -- what the scorer compares ------------------------------------------------------------
@@ -295,10 +303,10 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
         reasons.append("same address")
     add(_similar(a.city, b.city, ADDRESS_FLOOR), rules.city)
     if a.postcode and b.postcode:
-        add(_similar(a.postcode, b.postcode, POSTCODE_FLOOR), rules.postcode)
+        add(_postcode_similarity(a.postcode, b.postcode), rules.postcode)
         if a.postcode == b.postcode and rules.postcode > 0:
             reasons.append(f"same postcode {a.postcode}")
-    company_sim = _similar(a.company, b.company)
+    company_sim = _similar(a.company, b.company, COMPANY_FLOOR)
     add(company_sim, rules.company)
     if company_sim >= 0.999 and rules.company > 0:
         reasons.append(f"same company {a.company_label}")

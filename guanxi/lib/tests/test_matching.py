@@ -305,3 +305,44 @@ def test_features_scoring_equals_pair_scoring():
     b = PersonRecord(name="Wei Zhang", phones=("13812344229",), street="人民路1号", city="上海")
 
     assert score_features(features(a), features(b)) == score_pair(a, b)
+
+
+def test_a_different_house_number_on_the_same_road_gives_the_street_no_credit():
+    home = {"family_name": "Carter", "given_name": "Felix", "city": "长沙"}
+    no_street = score_pair(PersonRecord(**home), PersonRecord(**home))
+    numbers = score_pair(
+        PersonRecord(street="解放路190号", **home), PersonRecord(street="解放路417号", **home)
+    )
+    # The street is compared and disagrees: the score falls as for any other street.
+    other_road = score_pair(
+        PersonRecord(street="解放路190号", **home), PersonRecord(street="人民路695号", **home)
+    )
+
+    assert numbers.score == other_road.score < no_street.score
+
+
+def test_six_digit_postcodes_agree_only_when_equal_other_postcodes_allow_a_typo():
+    def postcode_score(a: str, b: str) -> float:
+        name = {"family_name": "Murphy", "given_name": "Sharon", "city": "成都"}
+        return score_pair(PersonRecord(postcode=a, **name), PersonRecord(postcode=b, **name)).score
+
+    # 610031 and 610631 are two districts of Chengdu: as far apart as 610031 and 100080.
+    assert postcode_score("610031", "610631") == postcode_score("610031", "100080")
+    assert postcode_score("610031", "610031") > postcode_score("610031", "610631")
+    # A four-digit postcode with two digits swapped (a typo) still counts partly.
+    assert postcode_score("2615", "2651") > postcode_score("2615", "3000")
+
+
+def test_two_companies_named_after_one_pattern_disagree():
+    name = {"family_name": "Murphy", "given_name": "Sharon", "city": "成都"}
+    same_pattern = score_pair(
+        PersonRecord(company="宏图188实业有限公司", **name),
+        PersonRecord(company="同创1098实业有限公司", **name),
+    )
+    unrelated = score_pair(
+        PersonRecord(company="宏图188实业有限公司", **name),
+        PersonRecord(company="Siemens AG", **name),
+    )
+
+    assert same_pattern.score == unrelated.score
+    assert "same company" not in " ".join(same_pattern.reasons)
