@@ -86,8 +86,19 @@ class CustomerScore(models.Model):
     horizon_months = models.PositiveSmallIntegerField(_("horizon (months)"), default=12)
     observation_end = models.DateField(_("data up to"))
     computed_at = models.DateTimeField(_("computed"))
+    # The same three fits for every row of a full run, new ones at every refit: no
+    # index on them (never looked up from this side; each would get a new entry for
+    # every row every night) and no database constraint (PostgreSQL would check each
+    # changed id row by row when the run commits). Django still sets them to NULL
+    # when a fit is deleted (``on_delete``). See docs/benchmarks.md.
     rfm_fit = models.ForeignKey(
-        ModelFit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ModelFit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     model_fit = models.ForeignKey(
         ModelFit,
@@ -96,6 +107,8 @@ class CustomerScore(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("BG/NBD fit"),
+        db_index=False,
+        db_constraint=False,
     )
     spend_fit = models.ForeignKey(
         ModelFit,
@@ -104,6 +117,8 @@ class CustomerScore(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("Gamma-Gamma fit"),
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

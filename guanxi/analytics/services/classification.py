@@ -230,13 +230,12 @@ def classify_customers(
         reasons[i] = json.dumps(key_reasons(found, i))
     write_classes(found, texts, version, computed_at, previous, reasons)
     record_transitions(found, LazyInputs(texts), previous, version=version.version, as_of=as_of)
+    # The rows of customers no longer classified, by account (the stored rows a full
+    # run read in ``previous``): no scan of the whole table for them.
     kept = set(inputs.account_ids.tolist())
-    if ids is None:
-        CustomerClass.objects.filter(computed_at__lt=computed_at).delete()
-    else:
-        gone = [pk for pk in ids if pk not in kept]
-        for start in range(0, len(gone), 500):
-            CustomerClass.objects.filter(account_id__in=gone[start : start + 500]).delete()
+    gone = [pk for pk in (previous if ids is None else ids) if pk not in kept]
+    for start in range(0, len(gone), 500):
+        CustomerClass.objects.filter(account_id__in=gone[start : start + 500]).delete()
     return len(found)
 
 

@@ -10,17 +10,22 @@ days since 1970-01-01."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
+from django.db import DatabaseError, connection
 
 Column = npt.NDArray[Any]
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _PG_EPOCH_DAYS = 10957  # 2000-01-01, PostgreSQL's day 0 for dates, since 1970-01-01
 CHUNK = 500  # ids per IN (...) list: well inside SQLite's limit on query parameters
+# A full recompute's connection settings: memory per sort or hash of its aggregate
+# queries (PostgreSQL's default, 4 MB, makes the per-customer groupings of 100,000
+# customers spill to disk).
+FULL_RUN = {"work_mem": "128MB"}
 _FIXED = {("i", 4): ">i4", ("i", 8): ">i8", ("d", 4): ">i4", ("f", 8): ">f8", ("f", 4): ">f4"}
 
 
@@ -149,3 +154,28 @@ def fetch_for(
     if not parts:
         return empty_columns(kinds)
     return [np.concatenate([part[i] for part in parts]) for i in range(len(kinds))]
+
+
+@contextmanager
+def full_run_settings(settings: Mapping[str, str] = FULL_RUN) -> Iterator[None]:
+    """On PostgreSQL, ``settings`` for this connection while the block runs (the values
+    before are restored after); nothing elsewhere. For a full recompute: its grouped
+    queries over every customer then hash in memory instead of in batches on disk."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    before: dict[str, str] = {}
+    with connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute("SELECT current_setting(%s)", [name])
+            before[name] = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                for name, value in before.items():
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+        except DatabaseError:  # a broken connection: the block's own error tells why
+            pass

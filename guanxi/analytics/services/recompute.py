@@ -31,6 +31,7 @@ from guanxi.analytics.services.clv import (
     predict,
     transaction_log,
 )
+from guanxi.analytics.services.columns import full_run_settings
 from guanxi.analytics.services.diagnostics import check_holdout
 from guanxi.analytics.services.rfm import RfmCutoffs, rfm_cutoffs, rfm_scores, segments
 from guanxi.core.choices import AuditEvent
@@ -296,27 +297,37 @@ def recompute_all(
     as_of = as_of or timezone.localdate()
     run = _start(run, RunKind.FULL)
     try:
-        log = transaction_log(as_of=as_of)
-        stats = customer_stats(log, as_of=as_of)
-        models = None if refit else current_models()
-        if models is None:
-            cutoffs = rfm_cutoffs(stats.recency_days, stats.orders, stats.total_spend)
-            models = _store_models(run, stats, cutoffs, fit_models(stats.summary), as_of)
-            check_holdout(log, as_of=as_of, run=run)
-        computed_at = timezone.now()
-        columns = _score_columns(stats, models, as_of=as_of, computed_at=computed_at)
-        RecomputeRun.objects.filter(pk=run.pk).update(customers_total=len(stats))
-        written = _write(columns, _tracking(run, progress))
-        # Every row written now carries ``computed_at``; older rows are of customers
-        # without a confirmed order any more.
-        removed, _ = CustomerScore.objects.filter(computed_at__lt=computed_at).delete()
-        refresh_churn_and_cross_sell(as_of=as_of)
-        classify_customers(as_of=as_of)
+        with full_run_settings():
+            written, removed, note, account_ids = _recompute_everyone(run, as_of, refit, progress)
     except Exception as error:
         _fail(run, error)
         raise
-    _finish(run, written, models.fits.note)
-    return RecomputeResult(run, stats.account_ids.tolist(), removed)
+    _finish(run, written, note)
+    return RecomputeResult(run, account_ids, removed)
+
+
+def _recompute_everyone(
+    run: RecomputeRun, as_of: date, refit: bool, progress: Progress | None
+) -> tuple[int, int, str, list[int]]:
+    """The steps of a full run: (rows written, rows removed, the fits' note, the
+    customers scored)."""
+    log = transaction_log(as_of=as_of)
+    stats = customer_stats(log, as_of=as_of)
+    models = None if refit else current_models()
+    if models is None:
+        cutoffs = rfm_cutoffs(stats.recency_days, stats.orders, stats.total_spend)
+        models = _store_models(run, stats, cutoffs, fit_models(stats.summary), as_of)
+        check_holdout(log, as_of=as_of, run=run)
+    computed_at = timezone.now()
+    columns = _score_columns(stats, models, as_of=as_of, computed_at=computed_at)
+    RecomputeRun.objects.filter(pk=run.pk).update(customers_total=len(stats))
+    written = _write(columns, _tracking(run, progress))
+    # Every row written now carries ``computed_at``; older rows are of customers
+    # without a confirmed order any more.
+    removed, _ = CustomerScore.objects.filter(computed_at__lt=computed_at).delete()
+    refresh_churn_and_cross_sell(as_of=as_of)
+    classify_customers(as_of=as_of)
+    return written, removed, models.fits.note, stats.account_ids.tolist()
 
 
 def _fail(run: RecomputeRun, error: Exception) -> None:
