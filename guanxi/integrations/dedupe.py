@@ -26,9 +26,9 @@ from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pa
 from guanxi.lib import names
 from guanxi.lib.blocking import candidate_pairs
 from guanxi.lib.matching import (
-    Features,
     MatchRules,
     PersonRecord,
+    count_names,
     email_key,
     features,
     score_features,
@@ -237,14 +237,13 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
     if changed_since is not None:
         touched = {pk for pk, at in zip(keys, updated, strict=True) if at >= changed_since}
     found = {}
-    compared: dict[int, Features] = {}  # index -> features, worked out once per contact
+    # Every contact's keys, worked out once, with how many contacts bear its name (a
+    # common name alone counts for less).
+    compared = count_names([features(record) for record in records])
     for i, j in candidate_pairs(records, rules):
         first, second = sorted((keys[i], keys[j]))
         if touched is not None and not ({first, second} & touched):
             continue
-        for index in (i, j):
-            if index not in compared:
-                compared[index] = features(records[index])
         result = score_features(compared[i], compared[j], rules)
         if result.score >= rules.threshold:
             found[(first, second)] = (result.score, result.reasons)

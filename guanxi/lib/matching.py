@@ -8,9 +8,11 @@ between 0 and 1 with the human-readable reasons behind it.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import jellyfish
@@ -194,6 +196,9 @@ class Features:
     company: str
     company_label: str
     birth_year: int | None
+    # How many of the records compared with each other carry this very name (see
+    # ``count_names``); 1 when unknown.
+    name_count: int = 1
 
 
 def _display_name(record: PersonRecord) -> str:
@@ -225,6 +230,21 @@ def features(record: PersonRecord, region: str = "CN") -> Features:
         company_label=strip_legal_suffix(record.company) if record.company else "",
         birth_year=record.birth_year,
     )
+
+
+def count_names(compared: list[Features]) -> list[Features]:
+    """``compared`` with each one's ``name_count``: how many of them share its name (in
+    either order). A scan asks this of every contact at once."""
+    keys = [(f.family, f.given) if f.family <= f.given else (f.given, f.family) for f in compared]
+    counts = Counter(keys)
+    return [replace(f, name_count=counts[key]) for f, key in zip(compared, keys, strict=True)]
+
+
+def name_weight_share(name_count: int) -> float:
+    """The share of the name weights a name shared by ``name_count`` records keeps when it
+    agrees: all of it for a name only the two records carry, less the more people bear it
+    (张伟 in a million contacts says little; a rare name says much)."""
+    return 1.0 if name_count <= 2 else 1.0 / (1.0 + math.log(name_count - 1))
 
 
 # -- scoring -------------------------------------------------------------------------
@@ -288,8 +308,6 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
     straight = (_similar(a.family, b.family, cut), _similar(a.given, b.given, cut))
     swapped = (_similar(a.family, b.given, cut), _similar(a.given, b.family, cut))
     family_sim, given_sim = max(straight, swapped, key=lambda pair: sum(max(s, 0) for s in pair))
-    add(family_sim, rules.family_name)
-    add(given_sim, rules.given_name)
     # Two names written in characters agree only when they read the same (张伟 = 张玮,
     # an input-method slip): 李梓 and 刘子 are two people, however close li and liu are.
     agree = 0.999 if a.cjk and b.cjk else NAME_AGREES
@@ -297,6 +315,7 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
     if reason and (rules.family_name > 0 or rules.given_name > 0):
         reasons.append(reason)
 
+    particular = len(reasons)  # the reasons so far; the fields below add theirs
     street_sim = _street_similarity(a, b)
     add(street_sim, rules.street)
     if street_sim >= 0.95 and rules.street > 0:
@@ -314,6 +333,15 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
         add(1.0 if a.birth_year == b.birth_year else 0.0, rules.birth_year)
         if a.birth_year == b.birth_year and rules.birth_year > 0:
             reasons.append(f"same birth year {a.birth_year}")
+    # Names that agree (the same, or a typo apart) and that many people bear, with
+    # nothing as particular as an address, a postcode, a company or a birth year agreeing
+    # too, count for less, by the rarer of the two (张伟 of 北京 twice is likely two
+    # people; 张伟 of one door, one person).
+    share = 1.0
+    if min(family_sim, given_sim) >= agree and len(reasons) == particular:
+        share = name_weight_share(min(a.name_count, b.name_count))
+    add(family_sim, rules.family_name * share)
+    add(given_sim, rules.given_name * share)
 
     # A different email or phone weighs against the fields that agree; only fields that
     # could agree count as evidence (a name and two different phones is not much).
@@ -334,6 +362,7 @@ __all__ = [
     "MatchRules",
     "PersonRecord",
     "compact_key",
+    "count_names",
     "email_key",
     "features",
     "jaro_winkler",

@@ -167,3 +167,24 @@ def test_api_scan_and_dismiss(client, admin):
     assert scanned == {"open_pairs": 1, "open_account_pairs": 0}
     assert dismissed.json()["status"] == "dismissed"
     assert client.get("/api/v1/duplicates", headers=headers).json() == []
+
+
+def test_scan_does_not_pair_strangers_of_a_common_name_on_name_and_city_alone(admin):
+    def zhang_wei(street: str):
+        address = {"province": "11", "city": "北京", "street": street}
+        return make_contact(owner=admin, family_name="张", given_name="伟", addresses=[address])
+
+    first, second = zhang_wei("人民路1号"), zhang_wei("中山路8号")
+    # Alone in the base, the two are suggested on name and city ...
+    assert scan_contacts() == 1
+    # ... with a crowd of the same name elsewhere, name and city are not enough,
+    for _ in range(20):
+        make_contact(owner=admin, family_name="张", given_name="伟")
+    DuplicatePair.objects.all().delete()
+    assert scan_contacts() == 0
+    # ... but a third one at the first's door is still paired with it.
+    third = zhang_wei("人民路1号")
+    assert scan_contacts() == 1
+    pair = DuplicatePair.objects.get()
+    assert {pair.first_id, pair.second_id} == {first.pk, third.pk}
+    assert second.pk not in (pair.first_id, pair.second_id)

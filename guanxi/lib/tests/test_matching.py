@@ -8,10 +8,12 @@ from guanxi.lib.blocking import WINDOW, blocking_keys, candidate_pairs
 from guanxi.lib.matching import (
     MatchRules,
     PersonRecord,
+    count_names,
     email_key,
     features,
     jaro_winkler,
     name_key,
+    name_weight_share,
     phone_key,
     score_features,
     score_pair,
@@ -346,3 +348,33 @@ def test_two_companies_named_after_one_pattern_disagree():
 
     assert same_pattern.score == unrelated.score
     assert "same company" not in " ".join(same_pattern.reasons)
+
+
+def test_count_names_counts_a_name_in_either_order_and_script():
+    records = [PersonRecord(name="张伟"), PersonRecord(name="Wei Zhang"), PersonRecord(name="王芳")]
+
+    counted = count_names([features(r) for r in records])
+
+    assert [f.name_count for f in counted] == [2, 2, 1]
+
+
+def test_a_name_keeps_less_of_its_weight_the_more_people_bear_it():
+    assert name_weight_share(1) == name_weight_share(2) == 1.0
+    assert 1.0 > name_weight_share(3) > name_weight_share(40) > 0
+
+
+def test_a_common_name_in_one_city_is_not_one_person_unless_more_agrees():
+    def scored(street_b: str, bearers: int) -> float:
+        a = PersonRecord(name="张伟", city="北京", street="人民路1号")
+        b = PersonRecord(name="张伟", city="北京", street=street_b)
+        others = [PersonRecord(name="张伟", city="上海") for _ in range(bearers - 2)]
+        compared = count_names([features(r) for r in (a, b, *others)])
+        return score_features(compared[0], compared[1]).score
+
+    threshold = MatchRules().threshold
+    # Two of the name in the whole base, in one city: suggested.
+    assert scored("人民路2号", bearers=2) >= threshold
+    # Forty bear it: the same name and city alone is no longer enough ...
+    assert scored("人民路2号", bearers=40) < threshold
+    # ... but the same name at the same door still is.
+    assert scored("人民路1号", bearers=40) >= threshold
