@@ -12,7 +12,8 @@ CONTACTS = "contacts"
 ACCOUNTS = "accounts"
 
 # finder(user, draft fields) -> possible duplicates: objects with ``name``, ``url``,
-# ``score``, ``reasons`` and the record (``contact`` or ``account``)
+# ``score``, ``reasons`` (as stored, English), ``reason_text`` (in the reader's language)
+# and the record (``contact`` or ``account``)
 Finder = Callable[[Any, Mapping[str, Any]], list[Any]]
 
 _finders: dict[str, dict[str, Finder]] = {CONTACTS: {}, ACCOUNTS: {}}

@@ -23,6 +23,7 @@ from guanxi.customers.selectors import contacts_visible_to
 from guanxi.integrations.match_rules import person_rules
 from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
 from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs
+from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib import names
 from guanxi.lib.blocking import candidate_pairs
 from guanxi.lib.matching import (
@@ -106,6 +107,11 @@ class PossibleDuplicate:
     @property
     def url(self) -> str:
         return self.contact.get_absolute_url()
+
+    @property
+    def reason_text(self) -> str:
+        """The reasons in the reader's language, as the create form shows them."""
+        return reason_labels(self.reasons)
 
 
 def find_duplicates_for(

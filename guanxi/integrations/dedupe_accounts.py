@@ -28,6 +28,7 @@ from guanxi.integrations.match_rules import company_rules
 from guanxi.integrations.models_account_dedupe import AccountMerge, AccountPair
 from guanxi.integrations.models_dedupe import PairStatus
 from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs
+from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib.companies import strip_legal_suffix
 
 # A rules preview scores at most this many accounts (the most recently changed).
@@ -76,6 +77,11 @@ class PossibleAccountDuplicate:
     @property
     def url(self) -> str:
         return self.account.get_absolute_url()
+
+    @property
+    def reason_text(self) -> str:
+        """The reasons in the reader's language, as the create form shows them."""
+        return reason_labels(self.reasons)
 
 
 def draft_company(fields: Mapping[str, Any]) -> CompanyRecord:

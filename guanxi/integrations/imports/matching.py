@@ -21,6 +21,7 @@ from guanxi.integrations.dedupe_accounts import find_account_duplicates_for
 from guanxi.integrations.imports.fields import ACCOUNTS
 from guanxi.integrations.imports.models import ImportJob
 from guanxi.integrations.match_rules import person_rules
+from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib import names
 from guanxi.lib.companies import normalize_company
 from guanxi.lib.matching import PersonRecord, score_pair
@@ -253,7 +254,7 @@ def likely_warning(likely: Likely, skipped: bool) -> str:
     values = {
         "name": likely.name,
         "score": f"{likely.score:.2f}",
-        "reasons": ", ".join(likely.reasons),
+        "reasons": reason_labels(likely.reasons, ", "),
     }
     if skipped:
         return _("Possible duplicate of %(name)s (score %(score)s: %(reasons)s); skipped.") % values
