@@ -32,7 +32,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from guanxi.core.access import can, restrict
@@ -204,7 +205,12 @@ class ContactBatch:
         if not names or self.on_duplicate == OnDuplicate.CREATE:
             return
         visible = restrict(Contact.objects.all(), self.actor, "view")
-        for contact in with_details(visible.filter(name_pinyin__in=names)):
+        # A row is scored against at most LIKELY_CANDIDATES contacts, the first by name
+        # and pk: each name's first that many are all it can reach, however many people
+        # of the base bear it (张伟 in a million contacts), so the load stays bounded.
+        first = Window(RowNumber(), partition_by=F("name_pinyin"), order_by=F("pk").asc())
+        found = visible.filter(name_pinyin__in=names).annotate(name_place=first)
+        for contact in with_details(found.filter(name_place__lte=LIKELY_CANDIDATES)):
             self.candidates[contact.name_pinyin].append(contact)
 
     def _load_accounts(self, companies: list[str]) -> None:

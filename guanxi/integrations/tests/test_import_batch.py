@@ -368,3 +368,32 @@ def test_a_batch_killed_mid_way_resumes_without_losing_or_doubling_a_row(
     )
     assert ImportRecord.objects.filter(job=job, content_type__model="contact").count() == 10
     assert Account.objects.filter(name__startswith="公司").count() == 5
+
+
+def test_a_name_many_contacts_bear_loads_only_the_candidates_a_row_can_reach(
+    world, settings, monkeypatch
+):
+    # Four more 张伟 (and 韩梅) than a row is scored against: the batch loads each name's
+    # first ones only and still decides every row as row by row does.
+    from guanxi.integrations.imports import matching
+
+    for module in (batch_module, matching):
+        monkeypatch.setattr(module, "LIKELY_CANDIDATES", 2)
+    for i in range(4):
+        for family, given in (("张", "伟"), ("韩", "梅")):
+            make_contact(owner=world, family_name=family, given_name=given,
+                         phones=[{"value": f"1370000{i:04d}"}])  # fmt: skip
+    loaded: list[int] = []
+    real = batch_module.ContactBatch._load_candidates
+
+    def spy(self: Any, prepared: Any) -> None:
+        real(self, prepared)
+        loaded.extend(len(found) for found in self.candidates.values())
+
+    monkeypatch.setattr(batch_module.ContactBatch, "_load_candidates", spy)
+
+    per_row, batched = _both_ways(settings, world, OPTIONS[0])
+
+    assert loaded and max(loaded) == 2
+    for key in per_row:
+        assert batched[key] == per_row[key], key
