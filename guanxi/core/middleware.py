@@ -92,3 +92,23 @@ class UserPreferencesMiddleware:
         response = self.get_response(request)
         timezone.deactivate()
         return response
+
+
+class RestoreLanguageMiddleware:
+    """Gives the thread back the language it had before the request once the response
+    is done (placed before ``LocaleMiddleware``, so the response's Content-Language is
+    still the request's): the next request, task or test the thread runs is not served
+    in the previous user's language."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        before = translation.get_language()
+        try:
+            return self.get_response(request)
+        finally:
+            if before:
+                translation.activate(before)
+            else:
+                translation.deactivate()
