@@ -27,11 +27,13 @@ from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib import names
 from guanxi.lib.blocking import candidate_pairs
 from guanxi.lib.matching import (
+    Features,
     MatchRules,
     PersonRecord,
-    count_names,
     email_key,
     features,
+    name_counts,
+    name_key,
     score_features,
     score_pair,
 )
@@ -240,16 +242,24 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
     rules = rules or person_rules()
     keys, records, updated = scan_records()
     touched: set[int] | None = None
+    # How many contacts bear each one's name: a common name alone counts for less.
+    spoken = [name_key(record) for record in records]
+    counts = name_counts(records)
     if changed_since is not None:
         touched = {pk for pk, at in zip(keys, updated, strict=True) if at >= changed_since}
+        # A new or renamed contact makes its name commoner (or rarer) for every bearer:
+        # their pairs are scored again too.
+        names = {name for pk, name in zip(keys, spoken, strict=True) if pk in touched and name}
+        touched |= {pk for pk, name in zip(keys, spoken, strict=True) if name in names}
     found = {}
-    # Every contact's keys, worked out once, with how many contacts bear its name (a
-    # common name alone counts for less).
-    compared = count_names([features(record) for record in records])
+    compared: dict[int, Features] = {}  # index -> features, worked out once per contact
     for i, j in candidate_pairs(records, rules):
         first, second = sorted((keys[i], keys[j]))
         if touched is not None and not ({first, second} & touched):
             continue
+        for index in (i, j):
+            if index not in compared:
+                compared[index] = features(records[index], name_count=counts[index])
         result = score_features(compared[i], compared[j], rules)
         if result.score >= rules.threshold:
             found[(first, second)] = (result.score, result.reasons)
@@ -268,7 +278,22 @@ def preview_rules(proposed: MatchRules, *, limit: int = PREVIEW_LIMIT) -> RulesP
         proposed=proposed,
         candidates=candidate_pairs,
         score=score_pair,
+        scorer_for=_scorer_with_name_counts,
     )
+
+
+def _scorer_with_name_counts(records: list[PersonRecord]) -> Any:
+    """``score_pair`` with each name's count among ``records``, as a scan scores (the
+    preview's sample stands for the base: on a base larger than it, names count as
+    rarer than the scan will find them)."""
+    counts = dict(zip(map(name_key, records), name_counts(records), strict=True))
+
+    def score(a: PersonRecord, b: PersonRecord, rules: MatchRules) -> Any:
+        first = features(a, name_count=counts.get(name_key(a), 1))
+        second = features(b, name_count=counts.get(name_key(b), 1))
+        return score_features(first, second, rules)
+
+    return score
 
 
 def pairs_visible_to(user: User) -> QuerySet[DuplicatePair]:

@@ -72,10 +72,12 @@ def compare_rules(
     proposed: Any,
     candidates: Callable[[list[Any], Any], set[tuple[int, int]]],
     score: Callable[[Any, Any, Any], Any],
+    scorer_for: Callable[[list[Any]], Callable[[Any, Any, Any], Any]] | None = None,
 ) -> RulesPreview:
     """Score, under both rule sets, the blocked pairs of the ``limit`` most recently
     changed of the ``live`` records (a queryset with what ``record_of`` reads) and the
-    stored ``open_pairs``; nothing is saved."""
+    stored ``open_pairs``; nothing is saved. ``scorer_for(records)``, if given, makes the
+    scorer from the records scored (the contacts' name counts)."""
     rows = list(live.order_by("-updated_at", "-pk")[: limit + 1])
     records = {row.pk: record_of(row) for row in rows[:limit]}
     stored = list(open_pairs.values_list("first_id", "second_id"))
@@ -83,6 +85,8 @@ def compare_rules(
     stored_records = {row.pk: record_of(row) for row in live.filter(pk__in=missing)}
     sample = len(rows) > limit
     known = {**stored_records, **records}
+    if scorer_for is not None:  # a scorer that needs to see all the records first
+        score = scorer_for(list(known.values()))
     keys = list(records)
     values = [records[pk] for pk in keys]
 

@@ -14,36 +14,41 @@ from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
+
+def _form(shape: str) -> re.Pattern[str]:
+    return re.compile(shape, re.DOTALL)  # a value may hold a line break
+
+
 # Every reason the matchers emit, as (English shape, translated pattern), tried in order
 # (the account "same name KEY (A = B)" before the contact "same name NAME"). Each
 # named group fills the placeholder of the same name. Keep in step with
 # ``score_features``/``_name_reason`` in guanxi/lib/matching.py and ``score_pair`` in
 # account_matching.py.
 REASON_FORMS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
-    (re.compile(r"same email (?P<value>.+)"), lambda: _("same email %(value)s")),
-    (re.compile(r"same phone ending (?P<value>.+)"), lambda: _("same phone ending %(value)s")),
+    (_form(r"same email (?P<value>.+)"), lambda: _("same email %(value)s")),
+    (_form(r"same phone ending (?P<value>.+)"), lambda: _("same phone ending %(value)s")),
     (
-        re.compile(r"same name (?P<key>\S+) \((?P<first>.+?) = (?P<second>.+)\)"),
+        _form(r"same name (?P<key>\S+) \((?P<first>.+?) = (?P<second>.+)\)"),
         lambda: _("same name %(key)s (%(first)s = %(second)s)"),
     ),
-    (re.compile(r"same name (?P<name>.+)"), lambda: _("same name %(name)s")),
+    (_form(r"same name (?P<name>.+)"), lambda: _("same name %(name)s")),
     (
-        re.compile(r"name (?P<first>.+?) = (?P<second>.+)"),
+        _form(r"name (?P<first>.+?) = (?P<second>.+)"),
         lambda: _("name %(first)s = %(second)s"),
     ),
     (
-        re.compile(r"similar name (?P<first>.+?) ~ (?P<second>.+)"),
+        _form(r"similar name (?P<first>.+?) ~ (?P<second>.+)"),
         lambda: _("similar name %(first)s ~ %(second)s"),
     ),
-    (re.compile(r"same address"), lambda: _("same address")),
-    (re.compile(r"same postcode (?P<value>.+)"), lambda: _("same postcode %(value)s")),
-    (re.compile(r"same company (?P<value>.+)"), lambda: _("same company %(value)s")),
-    (re.compile(r"same birth year (?P<value>.+)"), lambda: _("same birth year %(value)s")),
+    (_form(r"same address"), lambda: _("same address")),
+    (_form(r"same postcode (?P<value>.+)"), lambda: _("same postcode %(value)s")),
+    (_form(r"same company (?P<value>.+)"), lambda: _("same company %(value)s")),
+    (_form(r"same birth year (?P<value>.+)"), lambda: _("same birth year %(value)s")),
     (
-        re.compile(r"different provinces (?P<first>.+?) / (?P<second>.+)"),
+        _form(r"different provinces (?P<first>.+?) / (?P<second>.+)"),
         lambda: _("different provinces %(first)s / %(second)s"),
     ),
-    (re.compile(r"same website (?P<value>.+)"), lambda: _("same website %(value)s")),
+    (_form(r"same website (?P<value>.+)"), lambda: _("same website %(value)s")),
 ]
 
 

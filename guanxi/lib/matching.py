@@ -12,7 +12,8 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jellyfish
@@ -165,8 +166,13 @@ def _similar(a: str, b: str, floor: float = 0.0) -> float:
 
 def _street_similarity(a: Features, b: Features) -> float:
     similarity = _similar(a.street, b.street, ADDRESS_FLOOR)
-    numbers_differ = a.house_numbers and b.house_numbers and a.house_numbers != b.house_numbers
-    return 0.0 if similarity > 0 and numbers_differ else similarity
+    if similarity > 0 and a.house_numbers and b.house_numbers:
+        # A unit or room number more on one side is the same door (中山路153号2单元301室
+        # and 中山路153号); numbers neither side has all of are two doors.
+        one, other = set(a.house_numbers), set(b.house_numbers)
+        if not (one <= other or other <= one):
+            return 0.0
+    return similarity
 
 
 def _postcode_similarity(a: str, b: str) -> float:
@@ -196,8 +202,8 @@ class Features:
     company: str
     company_label: str
     birth_year: int | None
-    # How many of the records compared with each other carry this very name (see
-    # ``count_names``); 1 when unknown.
+    # How many of the records compared with each other bear this very name (see
+    # ``name_counts``); 1 when unknown.
     name_count: int = 1
 
 
@@ -209,8 +215,8 @@ def _display_name(record: PersonRecord) -> str:
     return " ".join(part for part in (record.given_name, record.family_name) if part)
 
 
-def features(record: PersonRecord, region: str = "CN") -> Features:
-    """What ``score_pair`` compares of ``record``."""
+def features(record: PersonRecord, region: str = "CN", name_count: int = 1) -> Features:
+    """What ``score_pair`` compares of ``record`` (``name_count``: see ``name_counts``)."""
     family, given = name_parts(record)
     display = _display_name(record)
     street = text_key(record.street)
@@ -229,15 +235,16 @@ def features(record: PersonRecord, region: str = "CN") -> Features:
         company=compact_key(company) if company else "",
         company_label=strip_legal_suffix(record.company) if record.company else "",
         birth_year=record.birth_year,
+        name_count=name_count,
     )
 
 
-def count_names(compared: list[Features]) -> list[Features]:
-    """``compared`` with each one's ``name_count``: how many of them share its name (in
-    either order). A scan asks this of every contact at once."""
-    keys = [(f.family, f.given) if f.family <= f.given else (f.given, f.family) for f in compared]
+def name_counts(records: Sequence[PersonRecord]) -> list[int]:
+    """For each record, how many of ``records`` bear its name (``name_key``: either order,
+    either script); 0 for a record with no name. A scan asks this of every contact."""
+    keys = [name_key(record) for record in records]
     counts = Counter(keys)
-    return [replace(f, name_count=counts[key]) for f, key in zip(compared, keys, strict=True)]
+    return [counts[key] if key else 0 for key in keys]
 
 
 def name_weight_share(name_count: int) -> float:
@@ -335,11 +342,12 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
             reasons.append(f"same birth year {a.birth_year}")
     # Names that agree (the same, or a typo apart) and that many people bear, with
     # nothing as particular as an address, a postcode, a company or a birth year agreeing
-    # too, count for less, by the rarer of the two (张伟 of 北京 twice is likely two
-    # people; 张伟 of one door, one person).
+    # too, count for less, by the commoner of the two (a typo of a common name is rare
+    # itself, but says no more than the name; 张伟 of 北京 twice is likely two people;
+    # 张伟 of one door, one person).
     share = 1.0
     if min(family_sim, given_sim) >= agree and len(reasons) == particular:
-        share = name_weight_share(min(a.name_count, b.name_count))
+        share = name_weight_share(max(a.name_count, b.name_count))
     add(family_sim, rules.family_name * share)
     add(given_sim, rules.given_name * share)
 
@@ -362,10 +370,10 @@ __all__ = [
     "MatchRules",
     "PersonRecord",
     "compact_key",
-    "count_names",
     "email_key",
     "features",
     "jaro_winkler",
+    "name_counts",
     "name_key",
     "name_parts",
     "phone_key",

@@ -177,5 +177,7 @@ def full_run_settings(settings: Mapping[str, str] = FULL_RUN) -> Iterator[None]:
             with connection.cursor() as cursor:
                 for name, value in before.items():
                     cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
-        except DatabaseError:  # a broken connection: the block's own error tells why
-            pass
+        except DatabaseError:
+            # Not restored (a broken connection; the block's own error tells why): this
+            # connection must not be reused with the run's settings.
+            connection.close()

@@ -4,7 +4,7 @@ recompute's working memory) keeps the results and their links right."""
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from guanxi.analytics.choices import FitKind
 from guanxi.analytics.models import CustomerClass, CustomerScore, ModelFit
@@ -79,9 +79,9 @@ def test_the_settings_are_given_back_when_the_block_fails():
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the other databases")
-def test_elsewhere_the_settings_block_changes_nothing():
-    with full_run_settings():
-        assert CustomerScore.objects.count() == 0
+def test_elsewhere_the_settings_block_changes_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0), full_run_settings():
+        pass
 
 
 @on_postgresql
@@ -126,3 +126,18 @@ def test_a_full_recompute_runs_with_the_full_run_settings(monkeypatch):
 
     assert seen == [FULL_RUN["work_mem"]]
     assert _settings() == before
+
+
+@on_postgresql
+def test_a_connection_whose_settings_cannot_be_restored_is_closed(monkeypatch):
+    closed: list[bool] = []
+
+    def broken() -> None:
+        raise DatabaseError("connection lost")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "close", lambda: closed.append(True))
+        with full_run_settings({"work_mem": "96MB"}):
+            patch.setattr(connection, "cursor", broken)
+
+    assert closed == [True]

@@ -188,3 +188,19 @@ def test_scan_does_not_pair_strangers_of_a_common_name_on_name_and_city_alone(ad
     pair = DuplicatePair.objects.get()
     assert {pair.first_id, pair.second_id} == {first.pk, third.pk}
     assert second.pk not in (pair.first_id, pair.second_id)
+
+
+def test_the_nightly_scan_rescores_the_bearers_of_a_name_that_became_common(admin):
+    from django.utils import timezone
+
+    def zhang_wei(street: str = ""):
+        address = [{"province": "11", "city": "北京", "street": street}] if street else []
+        return make_contact(owner=admin, family_name="张", given_name="伟", addresses=address)
+
+    zhang_wei("人民路1号"), zhang_wei("中山路8号")
+    assert scan_contacts() == 1
+    since = timezone.now()
+    for _ in range(20):  # new namesakes; the first two did not change
+        zhang_wei()
+
+    assert scan_contacts(changed_since=since) == 0

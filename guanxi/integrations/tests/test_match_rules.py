@@ -292,3 +292,15 @@ def test_the_service_itself_refuses_anyone_but_an_administrator():
     with pytest.raises(PermissionDenied):
         reset_rules(actor=manager, kind="accounts")
     assert not MatchRuleSet.objects.exists()
+
+
+def test_the_preview_counts_common_names_as_the_scan_does(admin):
+    for street in ("人民路1号", "中山路8号"):
+        address = [{"province": "11", "city": "北京", "street": street}]
+        make_contact(owner=admin, family_name="张", given_name="伟", addresses=address)
+    for _ in range(20):
+        make_contact(owner=admin, family_name="张", given_name="伟")
+
+    preview = dedupe.preview_rules(person_rules())
+
+    assert preview.scan_now == scan_contacts() == 0

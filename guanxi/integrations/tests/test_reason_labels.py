@@ -181,3 +181,8 @@ def test_create_form_warning_reads_the_reasons_in_the_readers_language(client):
     assert 'data-testid="possible-duplicate"' in page
     assert "邮箱相同：zw@qq.com" in page
     assert "same email" not in page
+
+
+def test_a_reason_with_a_line_break_in_a_name_is_translated_too():
+    with translation.override("zh-hans"):
+        assert reason_label("same name Ann\nMarie") == "姓名相同：Ann\nMarie"

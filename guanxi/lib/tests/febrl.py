@@ -12,8 +12,8 @@ from guanxi.lib.matching import (
     DEFAULT_RULES,
     MatchRules,
     PersonRecord,
-    count_names,
     features,
+    name_counts,
     score_features,
 )
 
@@ -64,7 +64,11 @@ def evaluate(rules: MatchRules = DEFAULT_RULES) -> Quality:
     records = left + right
     pairs = [(i, j) for i, j in candidate_pairs(records, rules, region="AU") if i < len(left) <= j]
     # As a scan scores them: each record's keys once, with how many records share its name.
-    compared = count_names([features(record, region="AU") for record in records])
+    counts = name_counts(records)
+    compared = [
+        features(record, region="AU", name_count=count)
+        for record, count in zip(records, counts, strict=True)
+    ]
     scored = []
     for i, j in pairs:
         result = score_features(compared[i], compared[j], rules)

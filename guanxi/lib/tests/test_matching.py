@@ -8,10 +8,10 @@ from guanxi.lib.blocking import WINDOW, blocking_keys, candidate_pairs
 from guanxi.lib.matching import (
     MatchRules,
     PersonRecord,
-    count_names,
     email_key,
     features,
     jaro_winkler,
+    name_counts,
     name_key,
     name_weight_share,
     phone_key,
@@ -350,12 +350,10 @@ def test_two_companies_named_after_one_pattern_disagree():
     assert "same company" not in " ".join(same_pattern.reasons)
 
 
-def test_count_names_counts_a_name_in_either_order_and_script():
+def test_name_counts_count_a_name_in_either_order_and_script():
     records = [PersonRecord(name="张伟"), PersonRecord(name="Wei Zhang"), PersonRecord(name="王芳")]
 
-    counted = count_names([features(r) for r in records])
-
-    assert [f.name_count for f in counted] == [2, 2, 1]
+    assert name_counts([*records, PersonRecord(emails=("x@y.cn",))]) == [2, 2, 1, 0]
 
 
 def test_a_name_keeps_less_of_its_weight_the_more_people_bear_it():
@@ -368,8 +366,10 @@ def test_a_common_name_in_one_city_is_not_one_person_unless_more_agrees():
         a = PersonRecord(name="张伟", city="北京", street="人民路1号")
         b = PersonRecord(name="张伟", city="北京", street=street_b)
         others = [PersonRecord(name="张伟", city="上海") for _ in range(bearers - 2)]
-        compared = count_names([features(r) for r in (a, b, *others)])
-        return score_features(compared[0], compared[1]).score
+        records = [a, b, *others]
+        counts = name_counts(records)
+        first, second = features(a, name_count=counts[0]), features(b, name_count=counts[1])
+        return score_features(first, second).score
 
     threshold = MatchRules().threshold
     # Two of the name in the whole base, in one city: suggested.
@@ -378,3 +378,30 @@ def test_a_common_name_in_one_city_is_not_one_person_unless_more_agrees():
     assert scored("人民路2号", bearers=40) < threshold
     # ... but the same name at the same door still is.
     assert scored("人民路1号", bearers=40) >= threshold
+
+
+def test_a_typo_of_a_common_name_counts_no_more_than_the_name_itself():
+    # Forty John Smiths in the base, one Jonh Smith: the typo's rarity is no evidence.
+    home = {"city": "上海", "street": "长江路5号"}
+    a = PersonRecord(given_name="John", family_name="Smith", **home)
+    exact = PersonRecord(given_name="John", family_name="Smith", street="延安路9号", city="上海")
+    typo = PersonRecord(given_name="Jonh", family_name="Smith", street="延安路9号", city="上海")
+    crowd = [PersonRecord(given_name="John", family_name="Smith") for _ in range(38)]
+    counts = name_counts([a, exact, typo, *crowd])
+
+    def scored(other: PersonRecord, count: int) -> float:
+        first, second = features(a, name_count=counts[0]), features(other, name_count=count)
+        return score_features(first, second).score
+
+    assert scored(typo, counts[2]) <= scored(exact, counts[1]) < MatchRules().threshold
+
+
+def test_a_unit_or_room_number_more_is_the_same_door():
+    name = {"family_name": "王", "given_name": "芳", "city": "杭州"}
+    door = PersonRecord(street="中山路153号", **name)
+    flat = PersonRecord(street="中山路153号2单元301室", **name)
+    next_door = PersonRecord(street="中山路155号2单元301室", **name)
+    no_street = PersonRecord(**name)
+
+    assert score_pair(door, flat).score >= score_pair(door, no_street).score
+    assert score_pair(door, next_door).score < score_pair(door, no_street).score
