@@ -12,23 +12,17 @@ from guanxi.testing.users import make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_a_chinese_users_request_is_in_chinese_and_leaves_the_thread_as_it_was(client):
-    client.force_login(make_user(role="administrator", language="zh-hans"))
+@pytest.mark.parametrize(
+    ("user_language", "thread_language"), [("zh-hans", "en"), ("en", "zh-hans")]
+)
+def test_a_request_is_in_the_users_language_and_leaves_the_thread_as_it_was(
+    client, user_language, thread_language
+):
+    client.force_login(make_user(role="administrator", language=user_language))
 
-    with translation.override("en"):
+    with translation.override(thread_language):
         page = client.get(reverse("web:home"))
         after = translation.get_language()
 
-    assert page.headers["Content-Language"] == "zh-hans"
-    assert after == "en"
-
-
-def test_an_english_users_request_does_not_switch_a_chinese_thread(client):
-    client.force_login(make_user(role="administrator", language="en"))
-
-    with translation.override("zh-hans"):
-        page = client.get(reverse("web:home"))
-        after = translation.get_language()
-
-    assert page.headers["Content-Language"] == "en"
-    assert after == "zh-hans"
+    assert page.headers["Content-Language"] == user_language
+    assert after == thread_language
