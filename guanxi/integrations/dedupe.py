@@ -32,7 +32,7 @@ from guanxi.lib.matching import (
     PersonRecord,
     email_key,
     features,
-    name_counts,
+    key_counts,
     name_key,
     score_features,
     score_pair,
@@ -244,7 +244,7 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
     touched: set[int] | None = None
     # How many contacts bear each one's name: a common name alone counts for less.
     spoken = [name_key(record) for record in records]
-    counts = name_counts(records)
+    counts = key_counts(spoken)
     if changed_since is not None:
         touched = {pk for pk, at in zip(keys, updated, strict=True) if at >= changed_since}
         # A new or renamed contact makes its name commoner (or rarer) for every bearer:
@@ -286,7 +286,8 @@ def _scorer_with_name_counts(records: list[PersonRecord]) -> Any:
     """``score_pair`` with each name's count among ``records``, as a scan scores (the
     preview's sample stands for the base: on a base larger than it, names count as
     rarer than the scan will find them)."""
-    counts = dict(zip(map(name_key, records), name_counts(records), strict=True))
+    spoken = [name_key(record) for record in records]
+    counts = dict(zip(spoken, key_counts(spoken), strict=True))
 
     def score(a: PersonRecord, b: PersonRecord, rules: MatchRules) -> Any:
         first = features(a, name_count=counts.get(name_key(a), 1))

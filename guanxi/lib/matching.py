@@ -242,7 +242,11 @@ def features(record: PersonRecord, region: str = "CN", name_count: int = 1) -> F
 def name_counts(records: Sequence[PersonRecord]) -> list[int]:
     """For each record, how many of ``records`` bear its name (``name_key``: either order,
     either script); 0 for a record with no name. A scan asks this of every contact."""
-    keys = [name_key(record) for record in records]
+    return key_counts([name_key(record) for record in records])
+
+
+def key_counts(keys: Sequence[str]) -> list[int]:
+    """``name_counts`` on name keys already worked out (0 for an empty key)."""
     counts = Counter(keys)
     return [counts[key] if key else 0 for key in keys]
 
@@ -373,6 +377,7 @@ __all__ = [
     "email_key",
     "features",
     "jaro_winkler",
+    "key_counts",
     "name_counts",
     "name_key",
     "name_parts",

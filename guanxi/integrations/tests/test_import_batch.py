@@ -258,27 +258,27 @@ def _unique_rows(count: int, start: int = 0) -> bytes:
     return "\n".join(lines).encode()
 
 
+def _mapped_and_started(admin: Any, job: Any, **more: str) -> Any:
+    """A job of ``_unique_rows`` mapped (duplicates skipped) and queued to import."""
+    mapping = {
+        "family": "family_name",
+        "given": "given_name",
+        "mobile": "mobile",
+        "email": "email",
+        "company": "company",
+        **more,
+    }
+    job = services.set_mapping(
+        actor=admin, job=job, mapping=mapping, options={"on_duplicate": "skip"}
+    )
+    return services.start_import_job(actor=admin, job=job)
+
+
 def _queries_of_one_batch(admin: Any, content: bytes) -> int:
     job = services.start_import(
         actor=admin, target="customers.contact", file=content, filename="many.csv"
     )
-    mapping = {
-        h: h.replace("family", "family_name").replace("given", "given_name")
-        for h in ["family", "given"]
-    }
-    mapping.update(
-        {
-            "mobile": "mobile",
-            "email": "email",
-            "company": "company",
-            "province": "province",
-            "city": "city",
-        }
-    )
-    job = services.set_mapping(
-        actor=admin, job=job, mapping=mapping, options={"on_duplicate": "skip"}
-    )
-    job = services.start_import_job(actor=admin, job=job)
+    job = _mapped_and_started(admin, job, province="province", city="city")
     with CaptureQueriesContext(connection) as captured:
         services.run_import(job.pk)
     job.refresh_from_db()
@@ -332,17 +332,7 @@ def test_a_batch_killed_mid_way_resumes_without_losing_or_doubling_a_row(
     job = services.start_import(
         actor=world, target="customers.contact", file=content, filename="kill.csv"
     )
-    mapping = {
-        "family": "family_name",
-        "given": "given_name",
-        "mobile": "mobile",
-        "email": "email",
-        "company": "company",
-    }
-    job = services.set_mapping(
-        actor=world, job=job, mapping=mapping, options={"on_duplicate": "skip"}
-    )
-    job = services.start_import_job(actor=world, job=job)
+    job = _mapped_and_started(world, job)
     real = batch_module.save_new_records
     calls = {"n": 0}
 
