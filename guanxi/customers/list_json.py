@@ -39,6 +39,7 @@ from guanxi.customers.models import (
     CustomerTier,
 )
 from guanxi.customers.models.tiers import BUILTIN_TIER_NAMES
+from guanxi.customers.selectors import CONTACT_PLAIN_FIELDS
 
 
 def available() -> bool:
@@ -200,20 +201,7 @@ def _contact_item_sql() -> str:
     return _object(
         [
             ("id", _value(_col("c", Contact, "id"))),
-            *_plain(
-                "c",
-                Contact,
-                "family_name",
-                "given_name",
-                "full_name",
-                "name_pinyin",
-                "name_initials",
-                "title",
-                "birthday",
-                "gender",
-                "preferred_language",
-                "preferred_channel",
-            ),
+            *_plain("c", Contact, *CONTACT_PLAIN_FIELDS),
             ("tier", _tier("c", Contact)),
             *_owner_and_team("c", Contact),
             *_plain("c", Contact, "description"),

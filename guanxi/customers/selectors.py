@@ -89,8 +89,9 @@ def contacts_visible_to(user: Any, action: str = "view") -> QuerySet[Contact]:
 # kind of child for the whole page. ``schemas.contact_list_item`` / ``account_list_item``
 # shape them into exactly what ``ContactSchema`` / ``AccountSchema`` would give.
 
-CONTACT_LIST_COLUMNS = (
-    "pk",
+# A contact's own columns the list items show as they are (also written by the database
+# on PostgreSQL, ``list_json``).
+CONTACT_PLAIN_FIELDS = (
     "family_name",
     "given_name",
     "full_name",
@@ -101,6 +102,10 @@ CONTACT_LIST_COLUMNS = (
     "gender",
     "preferred_language",
     "preferred_channel",
+)
+CONTACT_LIST_COLUMNS = (
+    "pk",
+    *CONTACT_PLAIN_FIELDS,
     "tier_id",
     "tier__code",
     "tier__name",
