@@ -25,11 +25,11 @@ from guanxi.integrations.models_dedupe import DuplicatePair, Merge, PairStatus
 from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs
 from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib import names
-from guanxi.lib.blocking import candidate_pairs
+from guanxi.lib.blocking import candidate_pairs, feature_pairs
 from guanxi.lib.matching import (
-    Features,
     MatchRules,
     PersonRecord,
+    could_match,
     email_key,
     features,
     key_counts,
@@ -251,18 +251,22 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
         # their pairs are scored again too.
         names = {name for pk, name in zip(keys, spoken, strict=True) if pk in touched and name}
         touched |= {pk for pk, name in zip(keys, spoken, strict=True) if name in names}
+    # Each contact's keys worked out once (stored phones are E.164: not parsed again),
+    # buckets filled from them, and most pairs ruled out by ``could_match`` before the
+    # full score.
+    compared = [
+        features(record, name_count=count, stored_phones=True)
+        for record, count in zip(records, counts, strict=True)
+    ]
     found = {}
-    compared: dict[int, Features] = {}  # index -> features, worked out once per contact
-    for i, j in candidate_pairs(records, rules):
-        first, second = sorted((keys[i], keys[j]))
-        if touched is not None and not ({first, second} & touched):
+    for i, j in feature_pairs(compared, rules):
+        if touched is not None and keys[i] not in touched and keys[j] not in touched:
             continue
-        for index in (i, j):
-            if index not in compared:
-                compared[index] = features(records[index], name_count=counts[index])
+        if not could_match(compared[i], compared[j], rules):
+            continue
         result = score_features(compared[i], compared[j], rules)
         if result.score >= rules.threshold:
-            found[(first, second)] = (result.score, result.reasons)
+            found[(min(keys[i], keys[j]), max(keys[i], keys[j]))] = (result.score, result.reasons)
     return store_pairs(DuplicatePair, found, touched)
 
 

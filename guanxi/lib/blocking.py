@@ -10,37 +10,26 @@ linearly with the records however common a name is.
 
 from __future__ import annotations
 
-from guanxi.lib.companies import normalize_company
-from guanxi.lib.matching import (
-    DEFAULT_RULES,
-    MatchRules,
-    PersonRecord,
-    compact_key,
-    email_key,
-    name_key,
-    name_parts,
-    phone_key,
-    postcode_key,
-    text_key,
-)
+from guanxi.lib.matching import DEFAULT_RULES, Features, MatchRules, PersonRecord, features
 
 
 def blocking_keys(record: PersonRecord, region: str = "CN") -> set[str]:
     """The buckets a record falls in; two records are compared only if they share one."""
-    keys = {f"e:{email_key(email)}" for email in record.emails if email.strip()}
-    for phone in record.phones:
-        digits = phone_key(phone, region)
-        if len(digits) >= 7:
-            keys.add(f"p:{digits[-9:]}")
-    family, given = name_parts(record)
-    postcode = postcode_key(record.postcode)
-    city = text_key(record.city)
+    return feature_keys(features(record, region))
+
+
+def feature_keys(found: Features) -> set[str]:
+    """``blocking_keys`` of a record's ``features`` (a scan works them out once)."""
+    keys = {f"e:{email}" for email in found.emails}
+    keys.update(f"p:{digits[-9:]}" for digits in found.phones if len(digits) >= 7)
+    family, given = found.family, found.given
+    postcode, city = found.postcode, found.city
     if family:
         keys.add(f"fg:{family[:4]}|{given[:1]}")
         if postcode:
             keys.add(f"fp:{family[:2]}|{postcode}")
-        if record.birth_year:
-            keys.add(f"fy:{family}|{given[:1]}|{record.birth_year}")
+        if found.birth_year:
+            keys.add(f"fy:{family}|{given[:1]}|{found.birth_year}")
         if city:
             keys.add(f"fc:{family}|{given[:1]}|{city}")
     if given:
@@ -56,29 +45,28 @@ def blocking_keys(record: PersonRecord, region: str = "CN") -> set[str]:
             keys.add(f"fct:{family[:3]}|{city}")
         if given:
             keys.add(f"gct:{given[:3]}|{city}")
-    street = text_key(record.street)
+    street = found.street
     if street and postcode:
         keys.add(f"sp:{street[:6]}|{postcode[:2]}")
     if street and city:
         keys.add(f"sc:{street[:6]}|{city[:3]}")
-    company = normalize_company(record.company) if record.company else ""
-    if company and family:
-        keys.add(f"c:{compact_key(company)}|{family[:1]}")
+    if found.company and family:
+        keys.add(f"c:{found.company}|{family[:1]}")
     return keys
 
 
-def _orders(record: PersonRecord) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _orders(found: Features) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The two orders an oversized bucket is read in: by name, then city and street;
     and by street and city, then name (Jon Smith and Jonathan Smith of one street can be
     many names apart in a bucket of Smiths, but are next to each other by address)."""
-    name, city, street = name_key(record), text_key(record.city), text_key(record.street)
-    return (name, city, street), (street, city, name)
+    name = " ".join(sorted(part for part in (found.family, found.given) if part))
+    return (name, found.city, found.street), (found.street, found.city, name)
 
 
 # Members of an oversized bucket are compared with this many neighbours each in each of
 # the two orders (sorted neighbourhood, two passes): the work stays linear however common
 # the name, and records that read or live alike still meet.
-WINDOW = 8
+WINDOW = 4
 
 
 def candidate_pairs(
@@ -87,9 +75,14 @@ def candidate_pairs(
     """Index pairs ``(i, j)`` with ``i < j`` that share a bucket. Within a bucket larger
     than ``max_block_size`` only neighbours are paired (``WINDOW`` each, in name order
     and in address order), so the work grows linearly with the number of records."""
+    return feature_pairs([features(record, region) for record in records], rules)
+
+
+def feature_pairs(found: list[Features], rules: MatchRules = DEFAULT_RULES) -> set[tuple[int, int]]:
+    """``candidate_pairs`` of records' ``features``."""
     blocks: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
-        for key in blocking_keys(record, region):
+    for index, record in enumerate(found):
+        for key in feature_keys(record):
             blocks.setdefault(key, []).append(index)
     orders: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     pairs: set[tuple[int, int]] = set()
@@ -107,10 +100,10 @@ def candidate_pairs(
             continue
         for index in members:
             if index not in orders:
-                orders[index] = _orders(records[index])
+                orders[index] = _orders(found[index])
         for which in (0, 1):
             pair_neighbours(sorted(members, key=lambda i: orders[i][which]), WINDOW)
     return pairs
 
 
-__all__ = ["WINDOW", "blocking_keys", "candidate_pairs"]
+__all__ = ["WINDOW", "blocking_keys", "candidate_pairs", "feature_keys", "feature_pairs"]

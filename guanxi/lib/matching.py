@@ -95,6 +95,10 @@ COMPANY_FLOOR = 0.85
 # 610631 are two districts, so only equal ones agree. Other postcodes allow a typo.
 EXACT_POSTCODE_LENGTH = 6
 _DIGITS = re.compile(r"\d+")
+# Jaro-Winkler reaches 0.999 only for equal strings of fewer than 200 characters (an
+# unmatched or transposed character costs at least 0.2 / length of it): two names this
+# short written in characters agree only when they are equal, in one order or the other.
+_EQUAL_TO_AGREE = 100
 
 
 # -- normalised keys -----------------------------------------------------------------
@@ -205,6 +209,9 @@ class Features:
     # How many of the records compared with each other bear this very name (see
     # ``name_counts``); 1 when unknown.
     name_count: int = 1
+    # The two name parts in sorted order (either order compares equal), None when a
+    # part is too long for equality to stand for agreement (see ``could_match``).
+    spelled: tuple[str, str] | None = None
 
 
 def _display_name(record: PersonRecord) -> str:
@@ -215,15 +222,24 @@ def _display_name(record: PersonRecord) -> str:
     return " ".join(part for part in (record.given_name, record.family_name) if part)
 
 
-def features(record: PersonRecord, region: str = "CN", name_count: int = 1) -> Features:
-    """What ``score_pair`` compares of ``record`` (``name_count``: see ``name_counts``)."""
+def features(
+    record: PersonRecord, region: str = "CN", name_count: int = 1, *, stored_phones: bool = False
+) -> Features:
+    """What ``score_pair`` compares of ``record`` (``name_count``: see ``name_counts``).
+    ``stored_phones``: the phones are E.164 as the services store them (valid numbers,
+    written by ``normalize_phone``), so their key is the number without the ``+``: a
+    scan of a million contacts then parses no phone number again."""
     family, given = name_parts(record)
     display = _display_name(record)
     street = text_key(record.street)
     company = normalize_company(record.company) if record.company else ""
     return Features(
         emails=frozenset(email_key(e) for e in record.emails if e.strip()),
-        phones=frozenset(phone_key(p, region) for p in record.phones if phone_digits(p)),
+        phones=frozenset(
+            p[1:] if stored_phones and p.startswith("+") else phone_key(p, region)
+            for p in record.phones
+            if phone_digits(p)
+        ),
         family=family,
         given=given,
         display=display,
@@ -236,6 +252,9 @@ def features(record: PersonRecord, region: str = "CN", name_count: int = 1) -> F
         company_label=strip_legal_suffix(record.company) if record.company else "",
         birth_year=record.birth_year,
         name_count=name_count,
+        spelled=(min(family, given), max(family, given))
+        if max(len(family), len(given)) < _EQUAL_TO_AGREE
+        else None,
     )
 
 
@@ -283,6 +302,20 @@ def _name_reason(
     return ""
 
 
+def _name_similarities(a: Features, b: Features, cut: float) -> tuple[float, float]:
+    """``(family, given)`` similarity in the order (as written or swapped) that agrees more."""
+    straight = (_similar(a.family, b.family, cut), _similar(a.given, b.given, cut))
+    swapped = (_similar(a.family, b.given, cut), _similar(a.given, b.family, cut))
+    return max(straight, swapped, key=lambda pair: sum(max(s, 0) for s in pair))
+
+
+def _agree_at(a: Features, b: Features) -> float:
+    """How similar names must be to agree. Two names written in characters agree only
+    when they read the same (张伟 = 张玮, an input-method slip): 李梓 and 刘子 are two
+    people, however close li and liu are."""
+    return 0.999 if a.cjk and b.cjk else NAME_AGREES
+
+
 def score_pair(
     a: PersonRecord, b: PersonRecord, rules: MatchRules = DEFAULT_RULES, region: str = "CN"
 ) -> MatchResult:
@@ -315,13 +348,8 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
             total += similarity * field_weight
             weight += field_weight
 
-    cut = rules.name_floor
-    straight = (_similar(a.family, b.family, cut), _similar(a.given, b.given, cut))
-    swapped = (_similar(a.family, b.given, cut), _similar(a.given, b.family, cut))
-    family_sim, given_sim = max(straight, swapped, key=lambda pair: sum(max(s, 0) for s in pair))
-    # Two names written in characters agree only when they read the same (张伟 = 张玮,
-    # an input-method slip): 李梓 and 刘子 are two people, however close li and liu are.
-    agree = 0.999 if a.cjk and b.cjk else NAME_AGREES
+    family_sim, given_sim = _name_similarities(a, b, rules.name_floor)
+    agree = _agree_at(a, b)
     reason = _name_reason(a, b, family_sim, given_sim, agree)
     if reason and (rules.family_name > 0 or rules.given_name > 0):
         reasons.append(reason)
@@ -357,7 +385,7 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
 
     # A different email or phone weighs against the fields that agree; only fields that
     # could agree count as evidence (a name and two different phones is not much).
-    soft = total / (weight + mismatch) * min(1.0, weight / rules.min_evidence) if weight else 0.0
+    soft = _soft(total, weight, mismatch, rules)
     if (a.cjk or b.cjk) and min(family_sim, given_sim) < agree:
         # A Chinese name is written the same way each time, and a few family names are
         # shared by most people: unless the names agree, address, city, postcode and
@@ -367,6 +395,67 @@ def score_features(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) 
     return MatchResult(score=round(max(soft, floor), 4), reasons=reasons)
 
 
+def could_match(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) -> bool:
+    """False only when ``score_features(a, b, rules)`` is surely below the threshold: the
+    score worked out with the cheap fields as scored and the others (the city, the
+    company; at first the names too) as if they agreed. A scan meets millions of pairs
+    that share a bucket, most of them two people of one family name in one city; this
+    rules them out for a fraction of the price of scoring them."""
+    if not (a.emails.isdisjoint(b.emails) and a.phones.isdisjoint(b.phones)):
+        return True  # a shared email or phone gives the score a floor
+    threshold = rules.threshold - 0.00005  # the score is rounded to four places
+    names_differ = a.spelled != b.spelled and a.spelled is not None and b.spelled is not None
+    if names_differ and a.cjk and b.cjk and threshold > UNNAMED_FACTOR:
+        return False  # names in characters that differ sink the pair
+    total = weight = 0.0
+    for similarity, field_weight in (
+        (_street_similarity(a, b), rules.street),
+        (
+            _postcode_similarity(a.postcode, b.postcode) if a.postcode and b.postcode else -1.0,
+            rules.postcode,
+        ),
+        (
+            float(a.birth_year == b.birth_year) if a.birth_year and b.birth_year else -1.0,
+            rules.birth_year,
+        ),
+        (1.0 if a.city and b.city else -1.0, rules.city),
+        (1.0 if a.company and b.company else -1.0, rules.company),
+    ):
+        if similarity >= 0:
+            total += similarity * field_weight
+            weight += field_weight
+    mismatch = (rules.different_email if a.emails and b.emails else 0.0) + (
+        rules.different_phone if a.phones and b.phones else 0.0
+    )
+    names = rules.family_name + rules.given_name
+    if _soft(total + names, weight + names, mismatch, rules) < threshold:
+        return False  # not even with the names equal
+    family_sim, given_sim = _name_similarities(a, b, rules.name_floor)
+    agrees = min(family_sim, given_sim) >= _agree_at(a, b)
+    factor = UNNAMED_FACTOR if (a.cjk or b.cjk) and not agrees else 1.0
+    shares = (1.0, name_weight_share(max(a.name_count, b.name_count))) if agrees else (1.0,)
+    for share in shares:
+        named_total, named_weight = total, weight
+        for similarity, name_weight in (
+            (family_sim, rules.family_name * share),
+            (given_sim, rules.given_name * share),
+        ):
+            if similarity >= 0:
+                named_total += similarity * name_weight
+                named_weight += name_weight
+        if factor * _soft(named_total, named_weight, mismatch, rules) >= threshold:
+            return True
+    return False
+
+
+def _soft(total: float, weight: float, mismatch: float, rules: MatchRules) -> float:
+    """The score of the fields compared (``total`` of ``weight``): a different email or
+    phone weighs against them, and below ``min_evidence`` of weight it is scaled down."""
+    if not weight:
+        return 0.0
+    return total / (weight + mismatch) * min(1.0, weight / rules.min_evidence)
+
+
 __all__ = [
     "DEFAULT_RULES",
     "Features",
@@ -374,6 +463,7 @@ __all__ = [
     "MatchRules",
     "PersonRecord",
     "compact_key",
+    "could_match",
     "email_key",
     "features",
     "jaro_winkler",
