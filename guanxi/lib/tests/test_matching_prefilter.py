@@ -3,6 +3,8 @@ score is below the threshold, whatever the records and the rules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +73,7 @@ def _pair(a: PersonRecord, b: PersonRecord) -> tuple[bool, float]:
 
 
 def test_two_people_of_one_family_in_one_city_are_ruled_out_before_scoring():
-    shanghai = {"city": "上海", "postcode": "200001", "company": "华信科技有限公司"}
+    shanghai: dict[str, Any] = {"city": "上海", "postcode": "200001", "company": "华信科技有限公司"}
     zhang_wei = PersonRecord(family_name="张", given_name="伟", street="中山路1号", **shanghai)
     zhang_fang = PersonRecord(family_name="张", given_name="芳", street="中山路1号", **shanghai)
     john = PersonRecord(
@@ -96,7 +98,7 @@ def test_two_people_of_one_family_in_one_city_are_ruled_out_before_scoring():
 
 
 def test_pairs_that_match_pass_the_bound():
-    home = {"street": "中山路12号", "city": "杭州", "postcode": "310001"}
+    home: dict[str, Any] = {"street": "中山路12号", "city": "杭州", "postcode": "310001"}
     hanzi = PersonRecord(family_name="王", given_name="芳", **home)
     pinyin = PersonRecord(family_name="Wang", given_name="Fang", **home)
     same_phone = PersonRecord(family_name="李", given_name="娜", phones=("13812344229",))
