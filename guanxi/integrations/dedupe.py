@@ -258,6 +258,7 @@ def scan_contacts(*, rules: MatchRules | None = None, changed_since: datetime | 
         features(record, name_count=count, stored_phones=True)
         for record, count in zip(records, counts, strict=True)
     ]
+    del records, spoken, counts  # a million of each: the features are what is compared
     found = {}
     for i, j in feature_pairs(compared, rules):
         if touched is not None and keys[i] not in touched and keys[j] not in touched:

@@ -10,6 +10,11 @@ linearly with the records however common a name is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+
 from guanxi.lib.matching import DEFAULT_RULES, Features, MatchRules, PersonRecord, features
 
 
@@ -75,35 +80,81 @@ def candidate_pairs(
     """Index pairs ``(i, j)`` with ``i < j`` that share a bucket. Within a bucket larger
     than ``max_block_size`` only neighbours are paired (``WINDOW`` each, in name order
     and in address order), so the work grows linearly with the number of records."""
-    return feature_pairs([features(record, region) for record in records], rules)
+    return set(feature_pairs([features(record, region) for record in records], rules))
 
 
-def feature_pairs(found: list[Features], rules: MatchRules = DEFAULT_RULES) -> set[tuple[int, int]]:
-    """``candidate_pairs`` of records' ``features``."""
-    blocks: dict[str, list[int]] = {}
+# Pairs handed out per slice of the sorted pair codes (a scan of a million contacts has
+# tens of millions of candidate pairs: as Python tuples all at once they took gigabytes).
+PAIR_SLICE = 100_000
+
+
+def feature_pairs(
+    found: list[Features], rules: MatchRules = DEFAULT_RULES
+) -> Iterator[tuple[int, int]]:
+    """``candidate_pairs`` of records' ``features``, each pair once, in index order."""
+    codes = pair_codes(found, rules)
+    size = max(len(found), 1)
+    for start in range(0, len(codes), PAIR_SLICE):
+        part = codes[start : start + PAIR_SLICE]
+        yield from zip((part // size).tolist(), (part % size).tolist(), strict=True)
+
+
+def pair_codes(found: list[Features], rules: MatchRules = DEFAULT_RULES) -> npt.NDArray[np.int64]:
+    """The candidate pairs as sorted, distinct codes ``i * len(found) + j`` (``i < j``):
+    eight bytes a pair. Buckets of one size are paired all at once (all-with-all up to
+    ``max_block_size``); larger ones by their neighbours in the two orders."""
+    # Most buckets hold one record (an email, a phone): a bucket is its key's hash (two
+    # keys of one hash only share a bucket: more pairs to score, none lost) and its one
+    # member until a second comes.
+    blocks: dict[int, int | list[int]] = {}
     for index, record in enumerate(found):
         for key in feature_keys(record):
-            blocks.setdefault(key, []).append(index)
+            bucket = hash(key)
+            held = blocks.get(bucket)
+            if held is None:
+                blocks[bucket] = index
+            elif isinstance(held, int):
+                blocks[bucket] = [held, index]
+            else:
+                held.append(index)
+    size = len(found)
+    by_size: dict[int, list[list[int]]] = {}
     orders: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    pairs: set[tuple[int, int]] = set()
-
-    def pair_neighbours(members: list[int], reach: int) -> None:
-        for position, first in enumerate(members):
-            for second in members[position + 1 : position + 1 + reach]:
-                pairs.add((first, second) if first < second else (second, first))
-
+    codes: list[npt.NDArray[np.int64]] = []
     for members in blocks.values():
-        if len(members) < 2:
+        if isinstance(members, int):
             continue
         if len(members) <= rules.max_block_size:
-            pair_neighbours(members, len(members))
+            by_size.setdefault(len(members), []).append(members)
             continue
         for index in members:
             if index not in orders:
                 orders[index] = _orders(found[index])
         for which in (0, 1):
-            pair_neighbours(sorted(members, key=lambda i: orders[i][which]), WINDOW)
-    return pairs
+            ranked = np.array(sorted(members, key=lambda i: orders[i][which]), dtype=np.int64)
+            for step in range(1, WINDOW + 1):
+                codes.append(_codes(ranked[:-step], ranked[step:], size))
+    del blocks
+    for count, buckets in by_size.items():
+        table = np.array(buckets, dtype=np.int64)
+        first, second = np.triu_indices(count, 1)
+        codes.append(_codes(table[:, first].ravel(), table[:, second].ravel(), size))
+    if not codes:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(codes))
 
 
-__all__ = ["WINDOW", "blocking_keys", "candidate_pairs", "feature_keys", "feature_pairs"]
+def _codes(
+    one: npt.NDArray[np.int64], other: npt.NDArray[np.int64], size: int
+) -> npt.NDArray[np.int64]:
+    return np.minimum(one, other) * size + np.maximum(one, other)
+
+
+__all__ = [
+    "WINDOW",
+    "blocking_keys",
+    "candidate_pairs",
+    "feature_keys",
+    "feature_pairs",
+    "pair_codes",
+]

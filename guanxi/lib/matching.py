@@ -236,7 +236,7 @@ def features(
     return Features(
         emails=frozenset(email_key(e) for e in record.emails if e.strip()),
         phones=frozenset(
-            p[1:] if stored_phones and p.startswith("+") else phone_key(p, region)
+            p[1:] if stored_phones and _is_e164(p) else phone_key(p, region)
             for p in record.phones
             if phone_digits(p)
         ),
@@ -256,6 +256,10 @@ def features(
         if max(len(family), len(given)) < _EQUAL_TO_AGREE
         else None,
     )
+
+
+def _is_e164(phone: str) -> bool:
+    return phone.startswith("+") and phone[1:].isascii() and phone[1:].isdigit()
 
 
 def name_counts(records: Sequence[PersonRecord]) -> list[int]:
@@ -403,7 +407,9 @@ def could_match(a: Features, b: Features, rules: MatchRules = DEFAULT_RULES) -> 
     rules them out for a fraction of the price of scoring them."""
     if not (a.emails.isdisjoint(b.emails) and a.phones.isdisjoint(b.phones)):
         return True  # a shared email or phone gives the score a floor
-    threshold = rules.threshold - 0.00005  # the score is rounded to four places
+    # The score is rounded to four places, and its sums are added in another order
+    # than here (a few units in the last place apart): room for both.
+    threshold = rules.threshold - 0.00005 - 1e-9
     names_differ = a.spelled != b.spelled and a.spelled is not None and b.spelled is not None
     if names_differ and a.cjk and b.cjk and threshold > UNNAMED_FACTOR:
         return False  # names in characters that differ sink the pair
