@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from guanxi.core.access import can, require
+from guanxi.core.access import require
 from guanxi.customers.selectors import get_contact_for
-from guanxi.integrations import dedupe, dedupe_accounts
+from guanxi.integrations import dedupe
 from guanxi.integrations.api.calls import caller
 from guanxi.integrations.api_dedupe_accounts import router as accounts_router
+from guanxi.integrations.dedupe_schedule import request_scan
 from guanxi.integrations.merge import merge_contacts, undo_merge
-from guanxi.integrations.models_dedupe import Merge
+from guanxi.integrations.models_dedupe import DuplicateScan, Merge
 
 router = Router(tags=["duplicates"])
 router.add_router("", accounts_router)
@@ -32,10 +35,17 @@ class PairSchema(Schema):
 
 
 class ScanSchema(Schema):
-    open_pairs: int
+    id: int
+    status: str = Field(description="queued, running, done or failed")
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    accounts: bool = Field(description="Accounts are scanned too (you may change them)")
+    open_pairs: int | None = Field(description="Possible duplicate contacts, once done")
     open_account_pairs: int | None = Field(
-        default=None, description="Also scanned when you may change accounts"
+        description="Possible duplicate accounts, once done (when accounts are scanned)"
     )
+    error: str
 
 
 class MatchSchema(Schema):
@@ -79,13 +89,22 @@ def list_duplicates(request: HttpRequest, status: str = "open") -> Any:
     return list(dedupe.pairs_visible_to(caller(request)).filter(status=status)[:200])
 
 
-@router.post("/duplicates/scan", response=ScanSchema, summary="Look for duplicate contacts now")
+@router.post(
+    "/duplicates/scan",
+    response={202: ScanSchema},
+    summary="Look for duplicate contacts now",
+    description="Starts a full scan in the background (or returns the one waiting or "
+    "running) and answers at once; ask `GET /duplicates/scans/{scan_id}` for its progress "
+    "and result.",
+)
 def scan_duplicates(request: HttpRequest) -> Any:
-    require(request.user, CONTACT, "change")
-    result: dict[str, Any] = {"open_pairs": dedupe.scan_contacts()}
-    if can(request.user, ACCOUNT, "change"):
-        result["open_account_pairs"] = dedupe_accounts.scan_accounts()
-    return result
+    return Status(202, request_scan(actor=caller(request)))
+
+
+@router.get("/duplicates/scans/{scan_id}", response=ScanSchema, summary="A scan's progress")
+def scan_progress(request: HttpRequest, scan_id: int) -> Any:
+    require(request.user, CONTACT, "view")
+    return get_object_or_404(DuplicateScan, pk=scan_id)
 
 
 @router.post(

@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from guanxi.core.access import scope_for
+from guanxi.core.choices import Scope
 from guanxi.core.models import User
 from guanxi.core.search import matching_ids
 from guanxi.customers.models import Account, AccountContact, ContactPhone
@@ -187,11 +189,13 @@ def preview_rules(proposed: CompanyRules, *, limit: int = PREVIEW_LIMIT) -> Rule
 
 
 def pairs_visible_to(user: User) -> QuerySet[AccountPair]:
-    """Pairs whose two accounts the user can both see."""
+    """Pairs whose two accounts the user can both see (for someone who sees every
+    account: the pairs of live ones, a join)."""
+    pairs = AccountPair.objects.select_related("first", "second")
+    if scope_for(user, "customers.account", "view") == Scope.ALL:
+        return pairs.filter(first__deleted_at__isnull=True, second__deleted_at__isnull=True)
     visible = accounts_visible_to(user).values("pk")
-    return AccountPair.objects.filter(first__in=visible, second__in=visible).select_related(
-        "first", "second"
-    )
+    return pairs.filter(first__in=visible, second__in=visible)
 
 
 def get_pair_for(user: User, pk: Any) -> AccountPair:

@@ -1,21 +1,32 @@
 """Scans of both kinds of record: the nightly duplicate scan (contacts and accounts
 changed since the last run are scored again, so the suggested pairs stay current
-without rescoring everything) and the preview of other matching rules."""
+without rescoring everything), the full scan a user asks for ("Scan now", run in the
+background) and the preview of other matching rules."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from guanxi.core.access import can, require
+from guanxi.core.models import User
+from guanxi.core.services.notifications import notify
 from guanxi.integrations import dedupe, dedupe_accounts
 from guanxi.integrations.dedupe import scan_contacts
 from guanxi.integrations.dedupe_accounts import scan_accounts
 from guanxi.integrations.match_rules import engine_rules
 from guanxi.integrations.models_account_dedupe import ScanMark
+from guanxi.integrations.models_dedupe import DuplicateScan, ScanStatus
 from guanxi.integrations.pair_store import RulesPreview
+
+logger = logging.getLogger(__name__)
 
 # Changes saved while the previous scan was running are caught by the next one.
 OVERLAP = timedelta(minutes=5)
@@ -26,11 +37,87 @@ PREVIEWS: dict[str, Callable[[Any], RulesPreview]] = {
 }
 
 
-def scheduled_scan(*, now: datetime | None = None, full: bool = False) -> dict[str, int]:
-    """Refresh the pairs of each kind: incrementally from its last scan (the first run,
-    or ``full``, scans everything). Returns the open pairs per kind."""
+# A requested scan not finished this long after it was asked for is taken as lost (its
+# worker died): asking again starts another.
+LOST_AFTER = timedelta(hours=6)
+
+
+def request_scan(*, actor: User) -> DuplicateScan:
+    """Ask for a full scan (accounts too when ``actor`` may change them), run by a
+    background task; while one is waiting or running, asking again returns it."""
+    require(actor, "customers.contact", "change")
+    pending = DuplicateScan.objects.filter(
+        status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING],
+        requested_at__gte=timezone.now() - LOST_AFTER,
+    ).first()
+    if pending is not None:
+        return pending
+    scan = DuplicateScan.objects.create(
+        requested_by=actor, accounts=can(actor, "customers.account", "change")
+    )
+    transaction.on_commit(lambda: _enqueue(scan.pk))
+    return scan
+
+
+def _enqueue(scan_id: int) -> None:
+    from guanxi.integrations.tasks import scan_on_request
+
+    scan_on_request.enqueue(scan_id)
+
+
+def run_requested_scan(scan_id: int) -> DuplicateScan:
+    """Run a requested scan once (a task run again finds it started and leaves it), then
+    tell the person who asked how many pairs it found."""
+    claimed = DuplicateScan.objects.filter(pk=scan_id, status=ScanStatus.QUEUED).update(
+        status=ScanStatus.RUNNING, started_at=timezone.now()
+    )
+    scan = DuplicateScan.objects.select_related("requested_by").get(pk=scan_id)
+    if not claimed:
+        return scan
+    try:
+        kinds = ["contacts", "accounts"] if scan.accounts else ["contacts"]
+        found = scheduled_scan(full=True, kinds=kinds)
+    except Exception as error:
+        logger.exception("duplicate scan %s failed", scan_id)
+        scan.status, scan.error = ScanStatus.FAILED, str(error)[:1000]
+    else:
+        scan.status = ScanStatus.DONE
+        scan.open_pairs = found["contacts"]
+        scan.open_account_pairs = found.get("accounts")
+    scan.finished_at = timezone.now()
+    scan.save(update_fields=["status", "error", "open_pairs", "open_account_pairs", "finished_at"])
+    if scan.requested_by is not None:
+        notify(
+            recipients=[scan.requested_by],
+            kind="duplicates.scanned",
+            title=lambda: _scan_title(scan),
+            url=reverse("integrations:duplicate_list"),
+            obj=scan,
+        )
+    return scan
+
+
+def _scan_title(scan: DuplicateScan) -> str:
+    if scan.status == ScanStatus.FAILED:
+        return _("The duplicate scan failed.")
+    return _("Duplicate scan finished: %(count)s possible duplicates.") % {"count": scan.open_pairs}
+
+
+def latest_scan() -> DuplicateScan | None:
+    """The scan asked for last, for the duplicates page."""
+    return DuplicateScan.objects.select_related("requested_by").first()
+
+
+def scheduled_scan(
+    *, now: datetime | None = None, full: bool = False, kinds: list[str] | None = None
+) -> dict[str, int]:
+    """Refresh the pairs of each kind (of ``kinds``, all by default): incrementally from
+    its last scan (the first run, or ``full``, scans everything). Returns the open pairs
+    per kind."""
     result = {}
     for kind, scan in SCANS.items():
+        if kinds is not None and kind not in kinds:
+            continue
         started = now or timezone.now()
         mark = ScanMark.objects.filter(kind=kind).first()
         since = None if full or mark is None else mark.scanned_at - OVERLAP

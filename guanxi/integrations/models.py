@@ -94,6 +94,7 @@ from guanxi.integrations.models_account_dedupe import (  # noqa: E402,F401  (acc
 )
 from guanxi.integrations.models_dedupe import (  # noqa: E402,F401  (duplicates and merges)
     DuplicatePair,
+    DuplicateScan,
     Merge,
 )
 from guanxi.integrations.models_match_rules import (  # noqa: E402,F401  (matching rules)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.integrations.models_pairs import MergeBase, PairBase, PairStatus
 
-__all__ = ["DuplicatePair", "Merge", "PairStatus"]
+__all__ = ["DuplicatePair", "DuplicateScan", "Merge", "PairStatus", "ScanStatus"]
 
 
 class DuplicatePair(PairBase):
@@ -28,6 +30,8 @@ class DuplicatePair(PairBase):
                 condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
             ),
         ]
+        # The duplicates page: the open pairs, best first, 200 at a time.
+        indexes = [models.Index(fields=["status", "-score", "id"], name="duplicate_pair_queue")]
         verbose_name = _("possible duplicate")
         verbose_name_plural = _("possible duplicates")
 
@@ -46,3 +50,45 @@ class Merge(MergeBase):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("merge")
         verbose_name_plural = _("merges")
+
+
+class ScanStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Scanning")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class DuplicateScan(models.Model):
+    """A full scan someone asked for ("Scan now"). It runs in the background: over a
+    large base it takes minutes, longer than a page may wait."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ScanStatus.choices, default=ScanStatus.QUEUED
+    )
+    accounts = models.BooleanField(_("accounts too"), default=False)
+    open_pairs = models.PositiveIntegerField(_("possible duplicate contacts"), null=True)
+    open_account_pairs = models.PositiveIntegerField(_("possible duplicate accounts"), null=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("duplicate scan request")
+        verbose_name_plural = _("duplicate scan requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} @ {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)

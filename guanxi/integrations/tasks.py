@@ -1,11 +1,12 @@
-"""Background exports and the nightly duplicate scan (thin: they call services)."""
+"""Background exports, the nightly duplicate scan and the scans users ask for (thin:
+they call services)."""
 
 from datetime import timedelta
 
 from django_tasks import task
 
 from guanxi.core.scheduling import register_periodic
-from guanxi.integrations.dedupe_schedule import scheduled_scan
+from guanxi.integrations.dedupe_schedule import run_requested_scan, scheduled_scan
 from guanxi.integrations.models import ExportJob
 from guanxi.integrations.services import notify_ready, purge_old_exports, run_export
 
@@ -33,3 +34,9 @@ def scan_for_duplicates() -> dict[str, int]:
 
 
 register_periodic(scan_for_duplicates, every=timedelta(days=1))
+
+
+@task()
+def scan_on_request(scan_id: int) -> str:
+    """A full scan someone asked for on the duplicates page or through the API."""
+    return run_requested_scan(scan_id).status

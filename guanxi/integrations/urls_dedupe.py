@@ -8,6 +8,7 @@ from guanxi.integrations import views_dedupe_accounts as accounts
 urlpatterns = [
     path("", views.duplicate_list, name="duplicate_list"),
     path("scan/", views.duplicate_scan, name="duplicate_scan"),
+    path("scan/status/", views.duplicate_scan_status, name="duplicate_scan_status"),
     path("<int:pk>/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"),
     path("merge/<int:survivor_pk>/<int:other_pk>/", views.merge_form, name="merge_form"),
     path("merges/<int:pk>/", views.merge_result, name="merge_result"),

@@ -23,6 +23,7 @@ from guanxi.customers.models import Contact
 from guanxi.customers.selectors import get_contact_for
 from guanxi.integrations import dedupe, dedupe_accounts
 from guanxi.integrations.api.calls import caller
+from guanxi.integrations.dedupe_schedule import latest_scan, request_scan
 from guanxi.integrations.merge import MERGE_FIELDS, merge_contacts, related_counts, undo_merge
 
 CONTACT = "customers.contact"
@@ -39,23 +40,31 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         if can(request.user, ACCOUNT, "view")
         else None
     )
-    context = {"pairs": pairs, "account_pairs": account_pairs}
+    context = {"pairs": pairs, "account_pairs": account_pairs, "scan": latest_scan()}
     return render(request, "integrations/duplicates.html", context)
 
 
 @login_required
 @require_POST
 def duplicate_scan(request: HttpRequest) -> HttpResponse:
-    """Scan contacts, and accounts too when the user may change them."""
+    """Ask for a scan of the contacts (and of the accounts when the user may change
+    them) in the background; the page shows its progress and its result."""
     require(request.user, CONTACT, "change")
-    found = dedupe.scan_contacts()
-    messages.success(request, _("Scan finished: %(count)s possible duplicates.") % {"count": found})
-    if can(request.user, ACCOUNT, "change"):
-        accounts = dedupe_accounts.scan_accounts()
-        messages.success(
-            request, _("Possible duplicate accounts: %(count)s.") % {"count": accounts}
-        )
+    scan = request_scan(actor=caller(request))
+    if scan.requested_by_id == request.user.pk or scan.requested_by_id is None:
+        messages.success(request, _("The scan is running; this page shows when it is done."))
+    else:
+        messages.info(request, _("A scan is running already; this page shows when it is done."))
     return redirect("integrations:duplicate_list")
+
+
+@login_required
+def duplicate_scan_status(request: HttpRequest) -> HttpResponse:
+    """The latest scan's progress (the duplicates page asks every few seconds while one
+    runs)."""
+    require(request.user, CONTACT, "view")
+    context = {"scan": latest_scan()}
+    return render(request, "integrations/_duplicate_scan.html", context)
 
 
 @login_required

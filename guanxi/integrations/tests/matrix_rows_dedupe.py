@@ -14,7 +14,7 @@ from guanxi.customers.models import Account, Contact
 from guanxi.integrations.merge import merge_contacts
 from guanxi.integrations.merge_accounts import merge_accounts
 from guanxi.integrations.models_account_dedupe import AccountMerge, AccountPair
-from guanxi.integrations.models_dedupe import DuplicatePair, Merge
+from guanxi.integrations.models_dedupe import DuplicatePair, DuplicateScan, Merge
 from guanxi.testing.customers import make_account, make_contact
 from guanxi.testing.matrix import EVERYONE, Case
 from guanxi.testing.users import make_user
@@ -87,6 +87,7 @@ def _account_merge_payload(actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 PAGES: dict[str, Case] = {
     "integrations:duplicate_list": Case("GET", EVERYONE),
     "integrations:duplicate_scan": Case("POST", CHANGERS),
+    "integrations:duplicate_scan_status": Case("GET", EVERYONE),
     "integrations:duplicate_dismiss": Case("POST", CHANGERS, kwargs=own_pair),
     "integrations:merge_form": Case("GET", CHANGERS, kwargs=own_contacts),
     "integrations:merge_result": Case("GET", CHANGERS, kwargs=own_merge),
@@ -99,6 +100,9 @@ PAGES: dict[str, Case] = {
 OPERATIONS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/duplicates"): Case("GET", EVERYONE),
     ("POST", "/api/v1/duplicates/scan"): Case("POST", CHANGERS),
+    ("GET", "/api/v1/duplicates/scans/{scan_id}"): Case(
+        "GET", EVERYONE, kwargs=lambda a: {"scan_id": DuplicateScan.objects.create().pk}
+    ),
     ("POST", "/api/v1/duplicates/{pair_id}/dismiss"): Case(
         "POST", CHANGERS, kwargs=lambda a: {"pair_id": own_pair(a)["pk"]}
     ),
@@ -123,6 +127,7 @@ OPERATIONS: dict[tuple[str, str], Case] = {
 def state() -> tuple[Any, ...]:
     return (
         sorted(DuplicatePair.objects.values_list("pk", "status")),
+        DuplicateScan.objects.count(),
         sorted(Merge.objects.values_list("pk", "undone_at")),
         Contact.objects.count(),
         sorted(AccountPair.objects.values_list("pk", "status")),

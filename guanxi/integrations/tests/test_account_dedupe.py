@@ -252,10 +252,13 @@ def test_account_merge_needs_change_on_both_and_changes_nothing_when_refused():
 # --- pages and API --------------------------------------------------------------------
 
 
-def test_duplicates_page_lists_account_pairs_and_merges_and_undoes(client, admin):
+def test_duplicates_page_lists_account_pairs_and_merges_and_undoes(
+    client, admin, django_capture_on_commit_callbacks
+):
     survivor, other, _shared, _only = _two(admin)
     client.force_login(admin)
-    client.post(reverse("integrations:duplicate_scan"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("integrations:duplicate_scan"))
 
     page = client.get(reverse("integrations:duplicate_list")).content.decode()
     assert 'data-testid="account-duplicate-row"' in page
@@ -286,11 +289,15 @@ def test_dismissing_an_account_pair_on_the_page(client, admin):
     assert AccountPair.objects.get().status == PairStatus.DISMISSED
 
 
-def test_api_lists_merges_and_undoes_account_pairs(client, admin):
+def test_api_lists_merges_and_undoes_account_pairs(
+    client, admin, django_capture_on_commit_callbacks
+):
     survivor, other, _shared, _only = _two(admin)
     headers = {"Authorization": f"Bearer {create_token(actor=admin, name='t')[1]}"}
 
-    scanned = client.post("/api/v1/duplicates/scan", headers=headers).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/api/v1/duplicates/scan", headers=headers).json()
+    scanned = client.get(f"/api/v1/duplicates/scans/{started['id']}", headers=headers).json()
     pairs = client.get("/api/v1/duplicates/accounts", headers=headers).json()
     merged = client.post(
         "/api/v1/accounts/merge",
