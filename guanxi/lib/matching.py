@@ -30,7 +30,7 @@ compact_key = lru_cache(maxsize=CACHED_KEYS)(compact)
 _NON_WORD = re.compile(r"[^\w]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRecord:
     """What is known about one person, as typed; every field may be empty."""
 
