@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from guanxi.core.access import require
@@ -84,9 +84,15 @@ def _merge_out(merge: Merge) -> dict[str, Any]:
 
 
 @router.get("/duplicates", response=list[PairSchema], summary="Possible duplicate contacts")
-def list_duplicates(request: HttpRequest, status: str = "open") -> Any:
+def list_duplicates(
+    request: HttpRequest,
+    status: str = "open",
+    offset: int = Query(0, ge=0, description="Pairs to skip (best first)"),
+    limit: int = Query(200, ge=1, le=500, description="Pairs to return"),
+) -> Any:
     require(request.user, CONTACT, "view")
-    return list(dedupe.pairs_visible_to(caller(request)).filter(status=status)[:200])
+    pairs = dedupe.pairs_visible_to(caller(request)).filter(status=status)
+    return list(pairs[offset : offset + limit])
 
 
 @router.post(

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,19 +29,26 @@ from guanxi.integrations.merge import MERGE_FIELDS, merge_contacts, related_coun
 
 CONTACT = "customers.contact"
 ACCOUNT = "customers.account"
+PAIRS_PER_PAGE = 50  # possible duplicate contacts, best first
 
 
 @login_required
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     """Possible duplicate contacts and, beside them, accounts."""
     require(request.user, CONTACT, "view")
-    pairs = dedupe.pairs_visible_to(caller(request)).filter(status="open")[:200]
+    open_pairs = dedupe.pairs_visible_to(caller(request)).filter(status="open")
+    page = Paginator(open_pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
     account_pairs = (
         dedupe_accounts.pairs_visible_to(caller(request)).filter(status="open")[:200]
         if can(request.user, ACCOUNT, "view")
         else None
     )
-    context = {"pairs": pairs, "account_pairs": account_pairs, "scan": latest_scan()}
+    context = {
+        "pairs": page.object_list,
+        "page_obj": page,
+        "account_pairs": account_pairs,
+        "scan": latest_scan(),
+    }
     return render(request, "integrations/duplicates.html", context)
 
 

@@ -219,3 +219,34 @@ def test_someone_who_sees_every_contact_sees_no_pair_of_a_contact_in_the_trash(a
 
     assert list(pairs_visible_to(admin)) == []
     assert list(pairs_visible_to(manager)) == []
+
+
+def _many_pairs(owner, count: int) -> list[DuplicatePair]:
+    made = []
+    for n in range(count):
+        first = make_contact(owner=owner, family_name="王", given_name=f"芳{n}")
+        second = make_contact(owner=owner, family_name="Wang", given_name=f"Fang{n}")
+        made.append(
+            DuplicatePair.objects.create(
+                first=first, second=second, score=round(0.99 - n / 1000, 4), reasons=[]
+            )
+        )
+    return made
+
+
+def test_the_duplicates_page_and_the_api_page_through_the_pairs_best_first(client, admin):
+    pairs = _many_pairs(admin, 53)
+    client.force_login(admin)
+    headers = _api(client, admin)
+
+    first_page = client.get(reverse("integrations:duplicate_list")).content.decode()
+    second_page = client.get(reverse("integrations:duplicate_list") + "?page=2").content.decode()
+    api = client.get("/api/v1/duplicates?offset=50&limit=10", headers=headers).json()
+    too_many = client.get("/api/v1/duplicates?limit=501", headers=headers)
+
+    assert first_page.count('data-testid="duplicate-row"') == 50
+    assert "53 possible duplicate contacts, best first." in first_page
+    assert 'rel="next"' in first_page
+    assert second_page.count('data-testid="duplicate-row"') == 3
+    assert [row["id"] for row in api] == [pair.pk for pair in pairs[50:]]
+    assert too_many.status_code == 422
