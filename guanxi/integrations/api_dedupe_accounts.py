@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from guanxi.core.access import require
@@ -62,9 +62,15 @@ def _merge_out(merge: AccountMerge) -> dict[str, Any]:
 @router.get(
     "/duplicates/accounts", response=list[AccountPairSchema], summary="Possible duplicate accounts"
 )
-def list_account_pairs(request: HttpRequest, status: str = "open") -> Any:
+def list_account_pairs(
+    request: HttpRequest,
+    status: str = "open",
+    offset: int = Query(0, ge=0, description="Pairs to skip (best first)"),
+    limit: int = Query(200, ge=1, le=500, description="Pairs to return"),
+) -> Any:
     require(request.user, ACCOUNT, "view")
-    return list(dedupe_accounts.pairs_visible_to(caller(request)).filter(status=status)[:200])
+    pairs = dedupe_accounts.pairs_visible_to(caller(request)).filter(status=status)
+    return list(pairs[offset : offset + limit])
 
 
 @router.post(

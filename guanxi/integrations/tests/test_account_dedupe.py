@@ -323,3 +323,17 @@ def test_api_dismisses_an_account_pair(client, admin):
     response = client.post(f"/api/v1/duplicates/accounts/{pair.pk}/dismiss", headers=headers)
 
     assert response.json()["status"] == "dismissed"
+
+
+def test_api_pages_through_the_account_pairs(client, admin):
+    survivor, other, _shared, _only = _two(admin)
+    scan_accounts()
+    headers = {"Authorization": f"Bearer {create_token(actor=admin, name='t')[1]}"}
+
+    first = client.get("/api/v1/duplicates/accounts?limit=1", headers=headers).json()
+    after = client.get("/api/v1/duplicates/accounts?offset=1", headers=headers).json()
+    refused = client.get("/api/v1/duplicates/accounts?limit=0", headers=headers)
+
+    assert [(p["first_id"], p["second_id"]) for p in first] == [(survivor.pk, other.pk)]
+    assert after == []
+    assert refused.status_code == 422
