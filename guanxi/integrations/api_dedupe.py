@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from guanxi.core.access import require
+from guanxi.core.access import can, require, scope_for
+from guanxi.core.choices import Scope
 from guanxi.customers.selectors import get_contact_for
 from guanxi.integrations import dedupe
 from guanxi.integrations.api.calls import caller
@@ -41,11 +42,15 @@ class ScanSchema(Schema):
     started_at: datetime | None
     finished_at: datetime | None
     accounts: bool = Field(description="Accounts are scanned too (you may change them)")
-    open_pairs: int | None = Field(description="Possible duplicate contacts, once done")
-    open_account_pairs: int | None = Field(
-        description="Possible duplicate accounts, once done (when accounts are scanned)"
+    open_pairs: int | None = Field(
+        description="Possible duplicate contacts in the whole base, once done (shown to "
+        "those who see every contact; their own are at GET /duplicates)"
     )
-    error: str
+    open_account_pairs: int | None = Field(
+        description="Possible duplicate accounts in the whole base, once done, when accounts "
+        "were scanned (shown to those who see every contact and may see accounts)"
+    )
+    error: str = Field(description="Why it failed (shown to those who see every contact)")
 
 
 class MatchSchema(Schema):
@@ -104,13 +109,31 @@ def list_duplicates(
     "and result.",
 )
 def scan_duplicates(request: HttpRequest) -> Any:
-    return Status(202, request_scan(actor=caller(request)))
+    return Status(202, _scan_out(request, request_scan(actor=caller(request))))
 
 
 @router.get("/duplicates/scans/{scan_id}", response=ScanSchema, summary="A scan's progress")
 def scan_progress(request: HttpRequest, scan_id: int) -> Any:
     require(request.user, CONTACT, "view")
-    return get_object_or_404(DuplicateScan, pk=scan_id)
+    return _scan_out(request, get_object_or_404(DuplicateScan, pk=scan_id))
+
+
+def _scan_out(request: HttpRequest, scan: DuplicateScan) -> dict[str, Any]:
+    """A scan as the caller may see it: the counts of the whole base and the error only
+    for someone who sees every contact."""
+    whole = scope_for(request.user, CONTACT, "view") == Scope.ALL
+    accounts = whole and can(request.user, ACCOUNT, "view")
+    return {
+        "id": scan.pk,
+        "status": scan.status,
+        "requested_at": scan.requested_at,
+        "started_at": scan.started_at,
+        "finished_at": scan.finished_at,
+        "accounts": scan.accounts,
+        "open_pairs": scan.open_pairs if whole else None,
+        "open_account_pairs": scan.open_account_pairs if accounts else None,
+        "error": scan.error if whole else "",
+    }
 
 
 @router.post(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from guanxi.integrations.dedupe import scan_contacts
 from guanxi.integrations.dedupe_accounts import scan_accounts
 from guanxi.integrations.match_rules import engine_rules
 from guanxi.integrations.models_account_dedupe import ScanMark
-from guanxi.integrations.models_dedupe import DuplicateScan, ScanStatus
+from guanxi.integrations.models_dedupe import LOST_AFTER, DuplicateScan, ScanStatus
 from guanxi.integrations.pair_store import RulesPreview
 
 logger = logging.getLogger(__name__)
@@ -37,26 +37,32 @@ PREVIEWS: dict[str, Callable[[Any], RulesPreview]] = {
 }
 
 
-# A requested scan not finished this long after it was asked for is taken as lost (its
-# worker died): asking again starts another.
-LOST_AFTER = timedelta(hours=6)
-
-
 def request_scan(*, actor: User) -> DuplicateScan:
     """Ask for a full scan (accounts too when ``actor`` may change them), run by a
-    background task; while one is waiting or running, asking again returns it."""
+    background task. While one is under way asking again returns it (and widens it to
+    the accounts while it still waits); one lost (``LOST_AFTER``) is closed first."""
     require(actor, "customers.contact", "change")
-    pending = DuplicateScan.objects.filter(
-        status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING],
-        requested_at__gte=timezone.now() - LOST_AFTER,
-    ).first()
-    if pending is not None:
-        return pending
-    scan = DuplicateScan.objects.create(
-        requested_by=actor, accounts=can(actor, "customers.account", "change")
+    accounts = can(actor, "customers.account", "change")
+    DuplicateScan.objects.filter(active=True, requested_at__lt=timezone.now() - LOST_AFTER).update(
+        active=None, status=ScanStatus.FAILED, finished_at=timezone.now(), error=LOST_ERROR
     )
+    try:
+        with transaction.atomic():
+            scan = DuplicateScan.objects.create(requested_by=actor, accounts=accounts)
+    except IntegrityError:  # one is under way: at most one at a time
+        found = DuplicateScan.objects.filter(active=True).first()
+        if found is None:  # it finished meanwhile: this one starts now
+            return request_scan(actor=actor)
+        scan = found
+        if accounts and not scan.accounts:
+            DuplicateScan.objects.filter(pk=scan.pk, status=ScanStatus.QUEUED).update(accounts=True)
+            scan.refresh_from_db()
+        return scan
     transaction.on_commit(lambda: _enqueue(scan.pk))
     return scan
+
+
+LOST_ERROR = "The scan did not finish: its worker stopped."
 
 
 def _enqueue(scan_id: int) -> None:
@@ -67,7 +73,7 @@ def _enqueue(scan_id: int) -> None:
 
 def run_requested_scan(scan_id: int) -> DuplicateScan:
     """Run a requested scan once (a task run again finds it started and leaves it), then
-    tell the person who asked how many pairs it found."""
+    tell the person who asked that it is done."""
     claimed = DuplicateScan.objects.filter(pk=scan_id, status=ScanStatus.QUEUED).update(
         status=ScanStatus.RUNNING, started_at=timezone.now()
     )
@@ -79,13 +85,16 @@ def run_requested_scan(scan_id: int) -> DuplicateScan:
         found = scheduled_scan(full=True, kinds=kinds)
     except Exception as error:
         logger.exception("duplicate scan %s failed", scan_id)
+        if not connection.in_atomic_block:  # the error may have been the connection
+            close_old_connections()  # itself: the next query opens a new one
         scan.status, scan.error = ScanStatus.FAILED, str(error)[:1000]
     else:
         scan.status = ScanStatus.DONE
         scan.open_pairs = found["contacts"]
         scan.open_account_pairs = found.get("accounts")
-    scan.finished_at = timezone.now()
-    scan.save(update_fields=["status", "error", "open_pairs", "open_account_pairs", "finished_at"])
+    scan.finished_at, scan.active = timezone.now(), None
+    fields = ["status", "error", "open_pairs", "open_account_pairs", "finished_at", "active"]
+    scan.save(update_fields=fields)
     if scan.requested_by is not None:
         notify(
             recipients=[scan.requested_by],
@@ -100,7 +109,7 @@ def run_requested_scan(scan_id: int) -> DuplicateScan:
 def _scan_title(scan: DuplicateScan) -> str:
     if scan.status == ScanStatus.FAILED:
         return _("The duplicate scan failed.")
-    return _("Duplicate scan finished: %(count)s possible duplicates.") % {"count": scan.open_pairs}
+    return _("The duplicate scan is done: the duplicates page shows what it found.")
 
 
 def latest_scan() -> DuplicateScan | None:

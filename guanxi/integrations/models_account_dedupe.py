@@ -27,7 +27,7 @@ class AccountPair(PairBase):
                 condition=models.Q(first__lt=models.F("second")), name="account_pair_ordered"
             ),
         ]
-        # The duplicates page: the open pairs, best first, 200 at a time.
+        # The duplicates page and the API: the open pairs, best first, a page at a time.
         indexes = [models.Index(fields=["status", "-score", "id"], name="account_pair_queue")]
         verbose_name = _("possible duplicate account")
         verbose_name_plural = _("possible duplicate accounts")

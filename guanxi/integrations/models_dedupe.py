@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -30,7 +32,7 @@ class DuplicatePair(PairBase):
                 condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
             ),
         ]
-        # The duplicates page: the open pairs, best first, 200 at a time.
+        # The duplicates page: the open pairs, best first, a page at a time.
         indexes = [models.Index(fields=["status", "-score", "id"], name="duplicate_pair_queue")]
         verbose_name = _("possible duplicate")
         verbose_name_plural = _("possible duplicates")
@@ -55,7 +57,7 @@ class Merge(MergeBase):
 class ScanStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Scanning")
-    DONE = "done", _("Finished")
+    DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
 
@@ -80,9 +82,15 @@ class DuplicateScan(models.Model):
     open_pairs = models.PositiveIntegerField(_("possible duplicate contacts"), null=True)
     open_account_pairs = models.PositiveIntegerField(_("possible duplicate accounts"), null=True)
     error = models.TextField(_("error"), blank=True)
+    # True while waiting or running, NULL after: at most one scan is ever under way
+    # (a unique column admits many NULLs), however many people ask at once.
+    active = models.BooleanField(null=True, default=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], name="one_duplicate_scan_under_way")
+        ]
         verbose_name = _("duplicate scan request")
         verbose_name_plural = _("duplicate scan requests")
 
@@ -90,5 +98,16 @@ class DuplicateScan(models.Model):
         return f"{self.get_status_display()} @ {self.requested_at:%Y-%m-%d %H:%M}"
 
     @property
+    def lost(self) -> bool:
+        """Under way for longer than any scan takes: its worker stopped."""
+        return self.active is True and self.requested_at < timezone.now() - LOST_AFTER
+
+    @property
     def in_progress(self) -> bool:
-        return self.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
+        under_way = self.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
+        return under_way and self.active is True and not self.lost
+
+
+# A scan not finished this long after it was asked for is taken as lost (its worker
+# died): the page stops waiting for it and asking again starts another.
+LOST_AFTER = timedelta(hours=6)

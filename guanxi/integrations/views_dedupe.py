@@ -48,6 +48,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "account_pairs": account_pairs,
         "scan": latest_scan(),
+        "may_scan": can(request.user, CONTACT, "change"),
     }
     return render(request, "integrations/duplicates.html", context)
 
@@ -71,7 +72,7 @@ def duplicate_scan_status(request: HttpRequest) -> HttpResponse:
     """The latest scan's progress (the duplicates page asks every few seconds while one
     runs)."""
     require(request.user, CONTACT, "view")
-    context = {"scan": latest_scan()}
+    context = {"scan": latest_scan(), "may_scan": can(request.user, CONTACT, "change")}
     return render(request, "integrations/_duplicate_scan.html", context)
 
 

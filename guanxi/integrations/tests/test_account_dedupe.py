@@ -326,14 +326,15 @@ def test_api_dismisses_an_account_pair(client, admin):
 
 
 def test_api_pages_through_the_account_pairs(client, admin):
-    survivor, other, _shared, _only = _two(admin)
-    scan_accounts()
+    accounts = [make_account(owner=admin, name=f"Firm {n}") for n in range(4)]
+    best = AccountPair.objects.create(first=accounts[0], second=accounts[1], score=0.9)
+    next_best = AccountPair.objects.create(first=accounts[2], second=accounts[3], score=0.8)
     headers = {"Authorization": f"Bearer {create_token(actor=admin, name='t')[1]}"}
 
     first = client.get("/api/v1/duplicates/accounts?limit=1", headers=headers).json()
     after = client.get("/api/v1/duplicates/accounts?offset=1", headers=headers).json()
     refused = client.get("/api/v1/duplicates/accounts?limit=0", headers=headers)
 
-    assert [(p["first_id"], p["second_id"]) for p in first] == [(survivor.pk, other.pk)]
-    assert after == []
+    assert [p["id"] for p in first] == [best.pk]
+    assert [p["id"] for p in after] == [next_best.pk]
     assert refused.status_code == 422

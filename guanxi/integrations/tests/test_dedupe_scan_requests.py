@@ -49,10 +49,11 @@ def test_scan_now_runs_in_the_background_and_the_page_shows_the_result(
     assert (scan.status, scan.open_pairs, scan.open_account_pairs) == (ScanStatus.DONE, 1, 0)
     assert scan.requested_by == admin and scan.started_at and scan.finished_at
     assert DuplicatePair.objects.count() == 1
-    assert "1 possible duplicates" in page
+    assert "Last scan finished at" in page and "One possible duplicate contact." in page
     assert 'data-testid="duplicate-row"' in page
     note = Notification.objects.get(recipient=admin, kind="duplicates.scanned")
-    assert note.title == "Duplicate scan finished: 1 possible duplicates."
+    assert note.title == "The duplicate scan is done: the duplicates page shows what it found."
+    assert DuplicateScan.objects.get().active is None  # another may start now
     # A full scan is where the nightly one goes on from.
     assert set(ScanMark.objects.values_list("kind", flat=True)) == {"contacts", "accounts"}
 
@@ -75,14 +76,30 @@ def test_while_a_scan_waits_or_runs_asking_again_starts_no_other(
     assert '<button type="submit" disabled>' in page
 
 
-def test_a_scan_lost_hours_ago_does_not_block_a_new_one(admin):
+def test_a_scan_lost_hours_ago_blocks_neither_the_page_nor_a_new_one(client, admin):
     lost = DuplicateScan.objects.create(
         status=ScanStatus.RUNNING, requested_at=timezone.now() - timedelta(hours=7)
     )
+    client.force_login(admin)
 
+    page = client.get(reverse("integrations:duplicate_list")).content.decode()
     new = request_scan(actor=admin)
 
+    assert "did not finish" in page and "every 3s" not in page
+    assert '<button type="submit">' in page  # "Scan now" can be pressed
     assert new.pk != lost.pk and new.status == ScanStatus.QUEUED
+    lost.refresh_from_db()
+    assert (lost.status, lost.active) == (ScanStatus.FAILED, None)
+
+
+def test_asking_while_a_scan_waits_widens_it_to_the_accounts(admin):
+    # Asked for by someone who may not change accounts: contacts only.
+    waiting = DuplicateScan.objects.create(accounts=False)
+
+    again = request_scan(actor=admin)
+
+    assert again.pk == waiting.pk and again.accounts is True
+    assert DuplicateScan.objects.count() == 1
 
 
 def test_a_scan_runs_once_even_when_its_task_runs_twice(admin):
@@ -109,7 +126,8 @@ def test_a_failed_scan_says_so_on_the_page_and_to_who_asked(client, admin, monke
     page = client.get(reverse("integrations:duplicate_list")).content.decode()
 
     assert (scan.status, scan.error) == (ScanStatus.FAILED, "database went away")
-    assert "failed" in page and "database went away" in page
+    assert "failed; the server's log has the details" in page
+    assert "database went away" not in page  # the details are for the log, not the page
     assert Notification.objects.get(recipient=admin).title == "The duplicate scan failed."
 
 
@@ -120,13 +138,14 @@ def test_the_status_fragment_polls_only_while_the_scan_runs(client, admin):
 
     waiting = client.get(url).content.decode()
     DuplicateScan.objects.filter(pk=scan.pk).update(
-        status=ScanStatus.DONE, open_pairs=3, finished_at=timezone.now()
+        status=ScanStatus.DONE, open_pairs=3, finished_at=timezone.now(), active=None
     )
     done = client.get(url).content.decode()
 
     assert "Waiting to start" in waiting and "Admin Li" in waiting and "every 3s" in waiting
     assert "every 3s" not in done
-    assert "3 possible duplicates" in done and 'data-testid="show-scan-result"' in done
+    assert "Last scan finished at" in done and 'data-testid="show-scan-result"' in done
+    assert '<button type="submit">' in done  # "Scan now" again, without reloading
 
 
 def test_the_page_in_chinese_shows_the_scan_in_chinese(client):
@@ -157,6 +176,20 @@ def test_api_starts_a_scan_and_reports_its_progress(
     assert progress.json()["status"] == "done"
     assert (progress.json()["open_pairs"], progress.json()["open_account_pairs"]) == (1, 0)
     assert missing.status_code == 404
+
+
+def test_the_whole_base_counts_are_only_for_those_who_see_every_contact(client, admin):
+    scan = DuplicateScan.objects.create(
+        status=ScanStatus.DONE, open_pairs=51, open_account_pairs=7, error="", active=None
+    )
+    rep = make_user(role="sales_rep")
+
+    def seen_by(user):
+        headers = {"Authorization": f"Bearer {create_token(actor=user, name='t')[1]}"}
+        return client.get(f"/api/v1/duplicates/scans/{scan.pk}", headers=headers).json()
+
+    assert (seen_by(admin)["open_pairs"], seen_by(admin)["open_account_pairs"]) == (51, 7)
+    assert (seen_by(rep)["open_pairs"], seen_by(rep)["open_account_pairs"]) == (None, None)
 
 
 def test_people_who_may_not_change_contacts_cannot_start_a_scan(client):
