@@ -10,20 +10,18 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from guanxi.core.access import can, require, scope_for
-from guanxi.core.choices import Scope
+from guanxi.core.access import require
 from guanxi.customers.selectors import get_contact_for
 from guanxi.integrations import dedupe
 from guanxi.integrations.api.calls import caller
 from guanxi.integrations.api_dedupe_accounts import router as accounts_router
-from guanxi.integrations.dedupe_schedule import request_scan
+from guanxi.integrations.dedupe_schedule import request_scan, scan_seen_by
 from guanxi.integrations.merge import merge_contacts, undo_merge
 from guanxi.integrations.models_dedupe import DuplicateScan, Merge
 
 router = Router(tags=["duplicates"])
 router.add_router("", accounts_router)
 CONTACT = "customers.contact"
-ACCOUNT = "customers.account"
 
 
 class PairSchema(Schema):
@@ -109,31 +107,13 @@ def list_duplicates(
     "and result.",
 )
 def scan_duplicates(request: HttpRequest) -> Any:
-    return Status(202, _scan_out(request, request_scan(actor=caller(request))))
+    return Status(202, scan_seen_by(request.user, request_scan(actor=caller(request))))
 
 
 @router.get("/duplicates/scans/{scan_id}", response=ScanSchema, summary="A scan's progress")
 def scan_progress(request: HttpRequest, scan_id: int) -> Any:
     require(request.user, CONTACT, "view")
-    return _scan_out(request, get_object_or_404(DuplicateScan, pk=scan_id))
-
-
-def _scan_out(request: HttpRequest, scan: DuplicateScan) -> dict[str, Any]:
-    """A scan as the caller may see it: the counts of the whole base and the error only
-    for someone who sees every contact."""
-    whole = scope_for(request.user, CONTACT, "view") == Scope.ALL
-    accounts = whole and can(request.user, ACCOUNT, "view")
-    return {
-        "id": scan.pk,
-        "status": scan.status,
-        "requested_at": scan.requested_at,
-        "started_at": scan.started_at,
-        "finished_at": scan.finished_at,
-        "accounts": scan.accounts,
-        "open_pairs": scan.open_pairs if whole else None,
-        "open_account_pairs": scan.open_account_pairs if accounts else None,
-        "error": scan.error if whole else "",
-    }
+    return scan_seen_by(request.user, get_object_or_404(DuplicateScan, pk=scan_id))
 
 
 @router.post(

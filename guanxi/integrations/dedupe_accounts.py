@@ -11,8 +11,6 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from guanxi.core.access import scope_for
-from guanxi.core.choices import Scope
 from guanxi.core.models import User
 from guanxi.core.search import matching_ids
 from guanxi.customers.models import Account, AccountContact, ContactPhone
@@ -29,7 +27,7 @@ from guanxi.integrations.account_matching import (
 from guanxi.integrations.match_rules import company_rules
 from guanxi.integrations.models_account_dedupe import AccountMerge, AccountPair
 from guanxi.integrations.models_dedupe import PairStatus
-from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs
+from guanxi.integrations.pair_store import RulesPreview, compare_rules, store_pairs, visible_pairs
 from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib.companies import strip_legal_suffix
 
@@ -189,13 +187,8 @@ def preview_rules(proposed: CompanyRules, *, limit: int = PREVIEW_LIMIT) -> Rule
 
 
 def pairs_visible_to(user: User) -> QuerySet[AccountPair]:
-    """Pairs whose two accounts the user can both see (for someone who sees every
-    account: the pairs of live ones, a join)."""
-    pairs = AccountPair.objects.select_related("first", "second")
-    if scope_for(user, "customers.account", "view") == Scope.ALL:
-        return pairs.filter(first__deleted_at__isnull=True, second__deleted_at__isnull=True)
-    visible = accounts_visible_to(user).values("pk")
-    return pairs.filter(first__in=visible, second__in=visible)
+    """Pairs whose two accounts the user can both see."""
+    return visible_pairs(AccountPair, user, ACCOUNT, accounts_visible_to(user))
 
 
 def get_pair_for(user: User, pk: Any) -> AccountPair:

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.access import can, require
+from guanxi.core.access import can, require, scope_for
+from guanxi.core.choices import Scope
 from guanxi.core.models import User
 from guanxi.core.services.notifications import notify
+from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.integrations import dedupe, dedupe_accounts
 from guanxi.integrations.dedupe import scan_contacts
 from guanxi.integrations.dedupe_accounts import scan_accounts
@@ -41,8 +43,8 @@ def request_scan(*, actor: User) -> DuplicateScan:
     """Ask for a full scan (accounts too when ``actor`` may change them), run by a
     background task. While one is under way asking again returns it (and widens it to
     the accounts while it still waits); one lost (``LOST_AFTER``) is closed first."""
-    require(actor, "customers.contact", "change")
-    accounts = can(actor, "customers.account", "change")
+    require(actor, CONTACT, "change")
+    accounts = can(actor, ACCOUNT, "change")
     DuplicateScan.objects.filter(active=True, requested_at__lt=timezone.now() - LOST_AFTER).update(
         active=None, status=ScanStatus.FAILED, finished_at=timezone.now(), error=LOST_ERROR
     )
@@ -110,6 +112,24 @@ def _scan_title(scan: DuplicateScan) -> str:
     if scan.status == ScanStatus.FAILED:
         return _("The duplicate scan failed.")
     return _("The duplicate scan is done: the duplicates page shows what it found.")
+
+
+def scan_seen_by(user: Any, scan: DuplicateScan) -> dict[str, Any]:
+    """A scan as ``user`` may see it: the counts of the whole base and the error only
+    for someone who sees every contact (the accounts' count: and may see accounts)."""
+    whole = scope_for(user, CONTACT, "view") == Scope.ALL
+    accounts = whole and can(user, ACCOUNT, "view")
+    return {
+        "id": scan.pk,
+        "status": scan.status,
+        "requested_at": scan.requested_at,
+        "started_at": scan.started_at,
+        "finished_at": scan.finished_at,
+        "accounts": scan.accounts,
+        "open_pairs": scan.open_pairs if whole else None,
+        "open_account_pairs": scan.open_account_pairs if accounts else None,
+        "error": scan.error if whole else "",
+    }
 
 
 def latest_scan() -> DuplicateScan | None:

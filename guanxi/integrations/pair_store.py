@@ -9,7 +9,24 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 
+from guanxi.core.access import scope_for
+from guanxi.core.choices import Scope
 from guanxi.integrations.models_dedupe import PairStatus
+
+
+def visible_pairs(
+    model: type[Model], user: Any, object_type: str, visible: QuerySet[Any]
+) -> QuerySet[Any]:
+    """Pairs of ``model`` whose two records are both in ``visible`` (the records of
+    ``object_type`` the user may see). Someone who sees every record sees the pairs of
+    live ones: a join, not a look-up in every record (350 ms a page at a million
+    contacts)."""
+    manager: Any = model._default_manager
+    pairs = manager.select_related("first", "second")
+    if scope_for(user, object_type, "view") == Scope.ALL:
+        return pairs.filter(first__deleted_at__isnull=True, second__deleted_at__isnull=True)
+    ids = visible.values("pk")
+    return pairs.filter(first__in=ids, second__in=ids)
 
 
 def store_pairs(
