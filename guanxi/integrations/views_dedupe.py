@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,7 +86,16 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     get_contact_for(request.user, pair.second_id, "change")
     dedupe.dismiss_pair(actor=caller(request), pair=pair)
     messages.success(request, _("Marked as two different people."))
-    return redirect("integrations:duplicate_list")
+    return back_to_list(request)
+
+
+def back_to_list(request: HttpRequest) -> HttpResponse:
+    """The duplicates page again, at the page of pairs the form was posted from."""
+    target = reverse("integrations:duplicate_list")
+    page = request.POST.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        target += "?" + urlencode({"page": int(page)})
+    return redirect(target)
 
 
 def _shown(contact: Contact, group: str) -> str:

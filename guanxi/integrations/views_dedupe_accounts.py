@@ -26,7 +26,12 @@ from guanxi.integrations.merge_accounts import (
     merge_accounts,
     undo_account_merge,
 )
-from guanxi.integrations.views_dedupe import plural_name, posted_choices, undo_and_redirect
+from guanxi.integrations.views_dedupe import (
+    back_to_list,
+    plural_name,
+    posted_choices,
+    undo_and_redirect,
+)
 
 
 @login_required
@@ -37,7 +42,7 @@ def account_pair_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     get_account_for(request.user, pair.second_id, "change")
     dedupe_accounts.dismiss_pair(actor=caller(request), pair=pair)
     messages.success(request, _("Marked as two different companies."))
-    return redirect("integrations:duplicate_list")
+    return back_to_list(request)
 
 
 def _shown(account: Account, group: str) -> str:

@@ -284,9 +284,13 @@ def test_dismissing_an_account_pair_on_the_page(client, admin):
     scan_accounts()
     client.force_login(admin)
 
-    client.post(reverse("integrations:account_pair_dismiss", args=[AccountPair.objects.get().pk]))
+    answer = client.post(
+        reverse("integrations:account_pair_dismiss", args=[AccountPair.objects.get().pk]),
+        {"page": "3"},
+    )
 
     assert AccountPair.objects.get().status == PairStatus.DISMISSED
+    assert answer["Location"] == reverse("integrations:duplicate_list") + "?page=3"
 
 
 def test_api_lists_merges_and_undoes_account_pairs(

@@ -250,3 +250,22 @@ def test_the_duplicates_page_and_the_api_page_through_the_pairs_best_first(clien
     assert second_page.count('data-testid="duplicate-row"') == 3
     assert [row["id"] for row in api] == [pair.pk for pair in pairs[50:]]
     assert too_many.status_code == 422
+
+
+def test_dismissing_a_pair_on_the_second_page_returns_to_that_page(client, admin):
+    pairs = _many_pairs(admin, 53)
+    client.force_login(admin)
+    list_url = reverse("integrations:duplicate_list")
+
+    second_page = client.get(list_url + "?page=2").content.decode()
+    on_page_two = client.post(
+        reverse("integrations:duplicate_dismiss", args=[pairs[51].pk]), {"page": "2"}
+    )
+    forged = client.post(
+        reverse("integrations:duplicate_dismiss", args=[pairs[52].pk]),
+        {"page": "//evil.example"},
+    )
+
+    assert 'name="page" value="2"' in second_page
+    assert on_page_two.status_code == 302 and on_page_two["Location"] == list_url + "?page=2"
+    assert forged["Location"] == list_url
