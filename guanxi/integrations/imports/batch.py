@@ -10,8 +10,11 @@ made are found by name. A row goes through ``import_row`` itself (in its savepoi
 after the rows decided before it are saved) whenever the batch could not decide it
 exactly as that would:
 
-- it has an ID in the old system, or it matches a record and duplicates are to be
-  updated ("link and update"): merges stay on the per-row path;
+- it matches a record (by its ID in the old system, email or phone) and duplicates
+  are to be updated ("link and update"): merges stay on the per-row path;
+- its ID in the old system is one an earlier row of the batch gave its new contact
+  (IDs in the old system are otherwise looked up and kept for the batch: see
+  ``batch_refs.py``);
 - it names a tag that does not exist yet, or a company whose new account would be
   refused;
 - it shares an email, phone or name (in pinyin) with an earlier row of the batch that
@@ -49,7 +52,9 @@ from guanxi.customers.services.bulk_contacts import (
 )
 from guanxi.customers.services.common import first_team_of, split_tag_names
 from guanxi.integrations.dedupe import record_of, with_details
+from guanxi.integrations.imports.batch_refs import OldSystemIds
 from guanxi.integrations.imports.fields import (
+    CONTACTS,
     Lookups,
     RowError,
     contact_arguments,
@@ -66,6 +71,7 @@ from guanxi.integrations.imports.matching import (
     likely_among,
     likely_warning,
     made_by_job,
+    not_yours,
     same_in_file_warning,
 )
 from guanxi.integrations.imports.models import (
@@ -92,6 +98,7 @@ class _Pending:
     line: int
     account: NewAccount | None
     contact: NewContact
+    external_id: str = ""
 
 
 @dataclass
@@ -111,6 +118,11 @@ def usable(actor: User) -> bool:
 
 def _kind(field_key: str) -> str:
     return "email" if field_key.startswith("email") else "phone"
+
+
+def _old_id(cells: Cells) -> str:
+    """The row's ID in the old system, as ``import_row`` reads it."""
+    return cells.get("external_id", "")[:100]
 
 
 def _normalised(name: str) -> str:
@@ -274,6 +286,7 @@ class ContactBatch:
         self._load_candidates(prepared)
         self._load_accounts(sorted({c["company"] for _line, c in rows if c.get("company")}))
         self._load_tags({n for row in prepared for n in self._tag_names(row)})
+        self.old_ids = OldSystemIds(self.actor, (_old_id(cells) for _line, cells in rows))
         self.pending: list[_Pending] = []
         # Contacts made by earlier rows of the batch (saved or not), by email / phone
         # and by name in pinyin, with what the duplicate engine knows of them.
@@ -285,6 +298,8 @@ class ContactBatch:
         decisions: list[Decision] = []
         for index, ((line, cells), row) in enumerate(zip(rows, prepared, strict=True)):
             row.marks = {(_kind(k), v) for k, v in row.keys} | {("name", n) for n in row.names}
+            if _old_id(cells):
+                row.marks.add(("external_id", _old_id(cells)))
             try:
                 decisions.append(self._decide(line, cells, row))
             except _PerRow:
@@ -350,9 +365,30 @@ class ContactBatch:
             chosen.append((full_name, made_record))
         return chosen
 
-    def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
-        if row.marks & self.touched or cells.get("external_id", "")[:100]:
+    def _by_old_id(self, external_id: str, row: _Prepared) -> Decision | None:
+        """The row's decision when its ID in the old system names a contact already:
+        skipped, or an error when the importer does not see that contact (the update
+        of "link and update" goes through ``import_row``); None for a new ID."""
+        if external_id != external_id.strip() or external_id in self.old_ids.made:
+            raise _PerRow  # looked up stripped; or a contact made by an earlier row
+        pk = self.old_ids.record(external_id)
+        if pk is None:
+            return None
+        if not self.old_ids.visible(pk):
+            errors = [(p.field, p.message) for p in row.problems]
+            return "error", [*errors, ("external_id", not_yours(CONTACTS))], []
+        if self.on_duplicate == OnDuplicate.UPDATE:
             raise _PerRow
+        return "skipped", [], []
+
+    def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
+        if row.marks & self.touched:
+            raise _PerRow
+        external_id = _old_id(cells)
+        if external_id:
+            known = self._by_old_id(external_id, row)
+            if known is not None:
+                return known
         problems, kwargs = row.problems, dict(row.kwargs)
         warnings: list[tuple[str, str]] = []
         match = self._match(row)
@@ -411,7 +447,9 @@ class ContactBatch:
         if problems:
             return "error", [(p.field, p.message) for p in problems], []
         contact.tags = tags
-        self.pending.append(_Pending(line, new_account, contact))
+        self.pending.append(_Pending(line, new_account, contact, external_id))
+        if external_id:
+            self.old_ids.made.add(external_id)
         self._remember(contact)
         if new_account is not None:
             self.made_accounts.add(new_account.account)
@@ -476,4 +514,7 @@ class ContactBatch:
                 )
             )
         ImportRecord.objects.bulk_create(records)
+        self.old_ids.save(
+            [(p.external_id, p.contact.contact.pk) for p in self.pending if p.external_id]
+        )
         self.pending = []

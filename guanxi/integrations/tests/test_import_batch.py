@@ -10,14 +10,17 @@ from ast import literal_eval
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from guanxi.core.models import AuditEntry, CustomField, SearchDocument, Tag
+from guanxi.core.models import AuditEntry, CustomField, SearchDocument, Tag, User
+from guanxi.core.services.trash import trash_record
 from guanxi.customers.models import Account, Contact
 from guanxi.integrations.imports import batch as batch_module
 from guanxi.integrations.imports import services
 from guanxi.integrations.imports.models import ImportRecord
+from guanxi.integrations.models import ExternalRef
 from guanxi.testing.customers import make_account, make_contact
 from guanxi.testing.users import make_user
 
@@ -61,6 +64,12 @@ ROWS = [
 ]
 
 
+# IDs in the old system for the rows above: OLD-1 names the existing 张伟 (a ref made
+# by an earlier import), OLD-2 a contact now in the trash; N-1 twice in the file.
+IDS = ["", "N-1", "OLD-1", "N-2", "N-3", "", "N-4", "OLD-2", "N-1", "N-5", "", "N-6",
+       "OLD-1", "N-7", "N-8", "", "N-9", "N-10", "N-11", "N-12"]  # fmt: skip
+
+
 @pytest.fixture
 def world(db):
     admin = make_user(role="administrator", full_name="Admin")
@@ -81,12 +90,19 @@ def world(db):
     return admin
 
 
-def _import(admin: Any, options: dict[str, Any], *, check: bool = False) -> Any:
-    content = "\n".join([HEADERS, *ROWS]).encode()
+def _import(
+    admin: Any, options: dict[str, Any], *, check: bool = False, with_ids: bool = False
+) -> Any:
+    if with_ids:  # the file with an "id" column (ID in the old system)
+        lines = [HEADERS + ",id", *[f"{row},{ext}" for row, ext in zip(ROWS, IDS, strict=True)]]
+        mapping = {**MAPPING, "id": "external_id"}
+    else:
+        lines, mapping = [HEADERS, *ROWS], MAPPING
     job = services.start_import(
-        actor=admin, target="customers.contact", file=content, filename="people.csv"
-    )
-    job = services.set_mapping(actor=admin, job=job, mapping=MAPPING, options=options)
+        actor=admin, target="customers.contact", file="\n".join(lines).encode(),
+        filename="people.csv",
+    )  # fmt: skip
+    job = services.set_mapping(actor=admin, job=job, mapping=mapping, options=options)
     if check:
         return services.dry_run(actor=admin, job=job)
     job = services.start_import_job(actor=admin, job=job)
@@ -159,6 +175,10 @@ def _state(job: Any, since: int) -> dict[str, Any]:
         for p in job.row_errors.order_by("row", "pk")
     ]
     counts = (job.created_count, job.updated_count, job.skipped_count, job.error_count)
+    refs = sorted(
+        (r.source, r.external_id, names.get(("customers.contact", r.object_id)))
+        for r in ExternalRef.objects.filter(content_type__model="contact")
+    )
     state = {
         "contacts": sorted(contacts, key=repr),
         "accounts": accounts,
@@ -169,6 +189,7 @@ def _state(job: Any, since: int) -> dict[str, Any]:
         "counts": counts,
         "status": job.status,
         "tags": sorted(Tag.objects.values_list("name", flat=True)),
+        "refs": refs,
     }
     # The two runs are two jobs: their tags differ by the job's id only.
     tag = f"import:{job.pk}"
@@ -176,7 +197,13 @@ def _state(job: Any, since: int) -> dict[str, Any]:
 
 
 def _both_ways(
-    settings: Any, admin: Any, options: dict[str, Any], check: bool = False, monkeypatch: Any = None
+    settings: Any,
+    admin: Any,
+    options: dict[str, Any],
+    check: bool = False,
+    monkeypatch: Any = None,
+    with_ids: bool = False,
+    calls: list[int] | None = None,
 ) -> Any:
     """The state after importing the file row by row (then rolled back), and batch by
     batch; with ``monkeypatch``, checks that no batch fell back to row by row whole."""
@@ -184,10 +211,10 @@ def _both_ways(
     since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
         settings.IMPORT_BATCH_CONTACTS = False
-        per_row = _state(_import(admin, options, check=check), since)
+        per_row = _state(_import(admin, options, check=check, with_ids=with_ids), since)
         transaction.set_rollback(True)
     settings.IMPORT_BATCH_CONTACTS = True
-    per_row_calls: list[int] = []
+    per_row_calls: list[int] = calls if calls is not None else []
     if monkeypatch is not None:
         real = services._import_unit
 
@@ -196,13 +223,14 @@ def _both_ways(
             return real(actor, job, table, unit)
 
         monkeypatch.setattr(services, "_import_unit", spy)
-    batched = _state(_import(admin, options, check=check), since)
+    batched = _state(_import(admin, options, check=check, with_ids=with_ids), since)
     # A batch that failed and was redone row by row would call it for all its rows;
     # the batch leaves only a few to ``import_row`` (a new tag, merges).
     if monkeypatch is not None:
         lines = range(2, len(ROWS) + 2)  # line 1 is the header
         batches = [set(lines[i : i + 6]) for i in range(0, len(lines), 6)]
-        assert per_row_calls and not any(b <= set(per_row_calls) for b in batches)
+        assert per_row_calls or with_ids  # (with IDs, "create anyway" needs none)
+        assert not any(b <= set(per_row_calls) for b in batches)
     return per_row, batched
 
 
@@ -228,6 +256,48 @@ def test_the_check_finds_exactly_what_row_by_row_would(world, settings, options,
     per_row, batched = _both_ways(settings, world, options, check=True, monkeypatch=monkeypatch)
     assert per_row["problems"] != "[]" and "DRY_RUN_DONE" in per_row["status"].upper()
     assert per_row["records"] == "[]"  # nothing kept
+    for key in per_row:
+        assert batched[key] == per_row[key], key
+
+
+def _old_refs(admin: Any) -> None:
+    """OLD-1: the existing 张伟 by an earlier import; OLD-2: a contact since trashed."""
+    contact_type = ContentType.objects.get_for_model(Contact)
+    gone = make_contact(owner=admin, family_name="旧", given_name="人")
+    for external_id, contact in (("OLD-1", Contact.objects.get(given_name="伟")), ("OLD-2", gone)):
+        ExternalRef.objects.create(
+            source="import", external_id=external_id, content_type=contact_type,
+            object_id=contact.pk,
+        )  # fmt: skip
+    trash_record(actor=admin, obj=gone)
+
+
+@pytest.mark.parametrize(
+    "options", [OPTIONS[0], OPTIONS[2], OPTIONS[3]], ids=["skip", "create", "update"]
+)
+def test_ids_in_the_old_system_are_batched_exactly_as_row_by_row(
+    world, settings, options, monkeypatch
+):
+    _old_refs(world)
+    calls: list[int] = []
+    per_row, batched = _both_ways(
+        settings, world, options, monkeypatch=monkeypatch, with_ids=True, calls=calls
+    )
+    assert "('import', 'N-1', '李娜')" in per_row["refs"]  # the first N-1 row's
+    assert "('import', 'OLD-2', 'Wei Zhang')" in per_row["refs"]  # taken over from the trash
+    # Rows with IDs are decided by the batch too; "link and update" merges per row.
+    assert len(calls) <= (8 if options["on_duplicate"] == "update" else 4)
+    for key in per_row:
+        assert batched[key] == per_row[key], key
+
+
+def test_an_old_system_id_of_a_contact_the_importer_cannot_see_is_the_rows_error(
+    world, settings, monkeypatch
+):
+    _old_refs(world)
+    rep = User.objects.get(email="rep@example.test")
+    per_row, batched = _both_ways(settings, rep, OPTIONS[0], monkeypatch=monkeypatch, with_ids=True)
+    assert "This matches a contact you may not change." in per_row["problems"]
     for key in per_row:
         assert batched[key] == per_row[key], key
 
