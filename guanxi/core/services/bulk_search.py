@@ -1,5 +1,6 @@
 """Search documents of many records at once (records just created in bulk): what
-``index_record`` writes for each, with a few queries for the lot."""
+``index_record`` writes for each, built from the objects in memory and written with a
+few queries for the lot."""
 
 from __future__ import annotations
 
@@ -11,20 +12,17 @@ from guanxi.core.search import searchable
 from guanxi.core.services.search import document_row
 
 
-def index_records(model: type[Model], pks: list[int]) -> int:
-    """Write (or rewrite) the documents of the live records of ``model`` with these
-    primary keys, read through the type's index queryset (its prefetches); returns
-    how many were written."""
+def index_objects(model: type[Model], objects: list[Model]) -> int:
+    """Write (or rewrite) the documents of these saved, live records of ``model`` from
+    the objects themselves, not read again: the caller sets on them what the type's
+    index queryset would have prefetched (for contacts and accounts the ``search_*``
+    lists, see ``customers.search``). Returns how many were written."""
     spec = searchable(model._meta.label_lower)
-    if spec is None or not pks:
+    if spec is None or not objects:
         return 0
-    queryset = spec.queryset() if spec.queryset else model._default_manager.all()
-    documents = []
     with cached_definitions():
-        for obj in queryset.filter(pk__in=pks).order_by("pk"):
-            if getattr(obj, "deleted_at", None) is not None:
-                continue
-            documents.append(document_row(spec, obj))
+        documents = [document_row(spec, obj) for obj in objects]
+    pks = [obj.pk for obj in objects]
     SearchDocument.objects.filter(object_type=spec.key, object_id__in=pks).delete()
     SearchDocument.objects.bulk_create(documents)
     return len(documents)

@@ -9,7 +9,7 @@ documents."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model
 
@@ -17,7 +17,7 @@ from guanxi.core.choices import AuditEvent
 from guanxi.core.context import current_context
 from guanxi.core.models import AuditEntry, Tag, Team, User
 from guanxi.core.services.audit import diff
-from guanxi.core.services.bulk_search import index_records
+from guanxi.core.services.bulk_search import index_objects
 from guanxi.customers.models import (
     Account,
     AccountContact,
@@ -217,9 +217,38 @@ def save_new_records(
         changes.update(_tag_changes(new.tags))
         entries.append(_audit(actor, AuditEvent.CREATE, contact, changes))
     AuditEntry.objects.bulk_create(entries)
-    index_records(Account, [new.account.pk for new in accounts])
-    index_records(Contact, [new.contact.pk for new in contacts])
+    _index(accounts, contacts, phones, emails, links)
     return entries
+
+
+def _index(
+    accounts: list[NewAccount],
+    contacts: list[NewContact],
+    phones: list[ContactPhone],
+    emails: list[ContactEmail],
+    links: list[AccountContact],
+) -> None:
+    """The search documents of the new records, from what was just written (in the
+    order and with the flags ``contacts_for_index`` would read them)."""
+    by_contact: dict[int, dict[str, list[Any]]] = {
+        new.contact.pk: {"phones": [], "emails": [], "links": []} for new in contacts
+    }
+    for kind, rows in (("phones", phones), ("emails", emails)):
+        for point in sorted(rows, key=lambda p: (not p.is_primary, p.pk)):
+            by_contact[point.contact.pk][kind].append(point)
+    for link in sorted(links, key=lambda k: (not k.is_current, not k.is_primary, k.pk)):
+        if link.account.deleted_at is None:
+            by_contact[link.contact.pk]["links"].append(link)
+    for new in contacts:
+        found = by_contact[new.contact.pk]
+        contact = cast(Any, new.contact)
+        contact.search_phones, contact.search_emails = found["phones"], found["emails"]
+        contact.search_links = found["links"]
+        contact.search_tags = sorted(new.tags, key=lambda t: t.name)
+    for made in accounts:
+        cast(Any, made.account).search_tags = sorted(made.tags, key=lambda t: t.name)
+    index_objects(Account, [made.account for made in accounts])
+    index_objects(Contact, [new.contact for new in contacts])
 
 
 def _link_line(row: dict[str, Any]) -> str:
