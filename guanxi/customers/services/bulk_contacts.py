@@ -233,12 +233,13 @@ def _index(
     by_contact: dict[int, dict[str, list[Any]]] = {
         new.contact.pk: {"phones": [], "emails": [], "links": []} for new in contacts
     }
-    for kind, rows in (("phones", phones), ("emails", emails)):
+    points: tuple[tuple[str, list[Any]], ...] = (("phones", phones), ("emails", emails))
+    for kind, rows in points:
         for point in sorted(rows, key=lambda p: (not p.is_primary, p.pk)):
-            by_contact[point.contact.pk][kind].append(point)
+            by_contact[point.contact_id][kind].append(point)
     for link in sorted(links, key=lambda k: (not k.is_current, not k.is_primary, k.pk)):
         if link.account.deleted_at is None:
-            by_contact[link.contact.pk]["links"].append(link)
+            by_contact[link.contact_id]["links"].append(link)
     for new in contacts:
         found = by_contact[new.contact.pk]
         contact = cast(Any, new.contact)
