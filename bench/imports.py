@@ -117,15 +117,15 @@ def raw_copy(path: Path) -> float:
 
 
 def reset() -> Any:
-    """Empty the contacts, accounts and imports; the importing user."""
+    """Empty the contacts, accounts, imports and old-system ids; the importing user."""
     from django.db import connection
 
     from guanxi.core.models import User
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE customers_contact, customers_account, integrations_importjob "
-            "RESTART IDENTITY CASCADE"
+            "TRUNCATE customers_contact, customers_account, integrations_importjob, "
+            "integrations_externalref RESTART IDENTITY CASCADE"
         )
     user, _ = User.objects.get_or_create(
         email="bench.import@guanxi.test", defaults={"full_name": "Bench", "is_superuser": True}

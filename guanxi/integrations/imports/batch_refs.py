@@ -46,11 +46,11 @@ class OldSystemIds:
     def save(self, created: list[tuple[str, int]]) -> None:
         """Refs for the contacts the batch created, as (id, contact pk): a ref still naming
         a record in the trash (after a rollback) is taken over by the new contact."""
-        new = []
+        new, taken_over = [], []
         for external_id, pk in created:
             known = self.refs.get(external_id)
             if known is not None:
-                ExternalRef.objects.filter(pk=known[0]).update(object_id=pk)
+                taken_over.append(ExternalRef(pk=known[0], object_id=pk))
             else:
                 new.append(
                     ExternalRef(
@@ -60,4 +60,5 @@ class OldSystemIds:
                         object_id=pk,
                     )
                 )
+        ExternalRef.objects.bulk_update(taken_over, ["object_id"], batch_size=500)
         ExternalRef.objects.bulk_create(new)
