@@ -144,12 +144,14 @@ def _contact_lines(account: Account, links: list[tuple[Contact, bool]]) -> list[
 
 
 def save_new_records(
-    actor: User, accounts: list[NewAccount], contacts: list[NewContact]
+    actor: User, accounts: list[NewAccount], contacts: list[NewContact], *, checking: bool = False
 ) -> list[AuditEntry]:
     """Save the accounts, then the contacts with their child rows, links and tags;
     write the audit entries ``create_account`` / ``create_contact`` would have (each new
     account's when the first contact naming it is created) and the search documents.
-    Returns the audit entries written."""
+    Returns the audit entries written. ``checking``: an import's check, rolled back at
+    its end, which writes neither audit entries nor search documents (nothing it
+    decides later reads them; they are a third of the writing)."""
     Account.objects.bulk_create([new.account for new in accounts])
     Contact.objects.bulk_create([new.contact for new in contacts])
     fresh_accounts = {new.account.pk: new for new in accounts}
@@ -189,6 +191,8 @@ def save_new_records(
         for new in accounts
         for tag in new.tags
     )
+    if checking:
+        return []
     entries: list[AuditEntry] = []
     audited: set[int] = set()
     for new in contacts:

@@ -176,8 +176,8 @@ class ContactBatch:
     """One import job's contacts, a batch at a time (``run``). What does not change
     during the job (owners, tiers, teams, match rules) is kept across batches."""
 
-    def __init__(self, actor: User, job: ImportJob) -> None:
-        self.actor, self.job = actor, job
+    def __init__(self, actor: User, job: ImportJob, *, checking: bool = False) -> None:
+        self.actor, self.job, self.checking = actor, job, checking
         self.lookups = Lookups()
         self.teams: dict[int, Team | None] = {}
         self.rules = person_rules()
@@ -491,7 +491,8 @@ class ContactBatch:
         if not self.pending:
             return
         accounts = [p.account for p in self.pending if p.account is not None]
-        save_new_records(self.actor, accounts, [p.contact for p in self.pending])
+        contacts = [p.contact for p in self.pending]
+        save_new_records(self.actor, accounts, contacts, checking=self.checking)
         account_type = ContentType.objects.get_for_model(Account)
         contact_type = ContentType.objects.get_for_model(Contact)
         records = []

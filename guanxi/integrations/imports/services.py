@@ -264,11 +264,12 @@ def _import_units(
     return [_import_unit(actor, job, table, unit) for unit in units]
 
 
-def _contact_batch(job: ImportJob) -> ContactBatch | None:
-    """The batch path of a contacts import (None: every row through ``import_row``)."""
+def _contact_batch(job: ImportJob, *, checking: bool = False) -> ContactBatch | None:
+    """The batch path of a contacts import (None: every row through ``import_row``);
+    ``checking`` for the check (dry run)."""
     if job.target != CONTACTS or not batch_enabled() or not usable(job.created_by):
         return None
-    return ContactBatch(job.created_by, job)
+    return ContactBatch(job.created_by, job, checking=checking)
 
 
 def batch_enabled() -> bool:
@@ -319,7 +320,7 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
         with transaction.atomic():
             _ensure_tag(job)
             units = _units(job, table)
-            batch = _contact_batch(job)
+            batch = _contact_batch(job, checking=True)
             results: list[tuple[Unit, UnitResult]] = []
             size = batch_size()
             for start in range(0, len(units), size):

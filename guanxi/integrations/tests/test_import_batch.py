@@ -302,6 +302,28 @@ def test_an_old_system_id_of_a_contact_the_importer_cannot_see_is_the_rows_error
         assert batched[key] == per_row[key], key
 
 
+def test_the_check_writes_no_audit_entries_or_search_documents_for_batched_rows(
+    world, settings, monkeypatch
+):
+    from guanxi.customers.services import bulk_contacts
+
+    settings.IMPORT_BATCH_SIZE = 6
+    indexed: list[int] = []
+    real = bulk_contacts.index_objects
+
+    def spy(model: Any, objects: list[Any]) -> int:
+        indexed.append(len(objects))
+        return real(model, objects)
+
+    monkeypatch.setattr(bulk_contacts, "index_objects", spy)
+    checked = _import(world, OPTIONS[0], check=True)
+    after_check = len(indexed)
+    _import(world, OPTIONS[0])
+
+    assert checked.created_count > 0 and after_check == 0
+    assert sum(indexed) > 0  # the import itself writes them
+
+
 def test_most_rows_of_the_file_are_decided_by_the_batch(world, settings, monkeypatch):
     """The comparison above is worth something only if the batch decided rows."""
     per_row_calls = []
