@@ -4,6 +4,7 @@ dedupe.py or merge.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -93,8 +94,8 @@ def back_to_list(request: HttpRequest) -> HttpResponse:
     """The duplicates page again, at the page of pairs the form was posted from."""
     target = reverse("integrations:duplicate_list")
     page = request.POST.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        target += "?" + urlencode({"page": int(page)})
+    if re.fullmatch(r"[1-9][0-9]{0,6}", page) and page != "1":  # ASCII digits only
+        target += "?" + urlencode({"page": page})
     return redirect(target)
 
 

@@ -165,7 +165,8 @@ def save_new_records(
     # Each link takes the primary flag from the account's earlier primary contact, as
     # ``replace_links`` does one contact at a time: only the last one keeps it.
     linked = sorted({link.account.pk for link in links})
-    list(Account.all_objects.select_for_update().filter(pk__in=linked).order_by("pk"))
+    locked = Account.all_objects.select_for_update().filter(pk__in=linked).order_by("pk")
+    trashed = {account.pk for account in locked if account.deleted_at is not None}
     existing: dict[int, list[tuple[Contact, bool]]] = {pk: [] for pk in linked}
     old = AccountContact.objects.filter(account_id__in=linked).select_related("contact")
     for link in old.order_by("pk"):
@@ -221,7 +222,7 @@ def save_new_records(
         changes.update(_tag_changes(new.tags))
         entries.append(_audit(actor, AuditEvent.CREATE, contact, changes))
     AuditEntry.objects.bulk_create(entries)
-    _index(accounts, contacts, phones, emails, links)
+    _index(accounts, contacts, phones, emails, [k for k in links if k.account.pk not in trashed])
     return entries
 
 
@@ -233,7 +234,8 @@ def _index(
     links: list[AccountContact],
 ) -> None:
     """The search documents of the new records, from what was just written (in the
-    order and with the flags ``contacts_for_index`` would read them)."""
+    order and with the flags ``contacts_for_index`` would read them; ``links`` to live
+    accounts only)."""
     by_contact: dict[int, dict[str, list[Any]]] = {
         new.contact.pk: {"phones": [], "emails": [], "links": []} for new in contacts
     }
@@ -242,16 +244,20 @@ def _index(
         for point in sorted(rows, key=lambda p: (not p.is_primary, p.pk)):
             by_contact[point.contact_id][kind].append(point)
     for link in sorted(links, key=lambda k: (not k.is_current, not k.is_primary, k.pk)):
-        if link.account.deleted_at is None:
-            by_contact[link.contact_id]["links"].append(link)
+        by_contact[link.contact_id]["links"].append(link)
+    # Tags by name as the database sorts them (its collation, not Python's order).
+    tag_ids = {tag.pk for new in contacts for tag in new.tags}
+    tag_ids |= {tag.pk for made in accounts for tag in made.tags}
+    ordered = Tag.objects.filter(pk__in=tag_ids).order_by("name").values_list("pk", flat=True)
+    rank = {pk: place for place, pk in enumerate(ordered)}
     for new in contacts:
         found = by_contact[new.contact.pk]
         contact = cast(Any, new.contact)
         contact.search_phones, contact.search_emails = found["phones"], found["emails"]
         contact.search_links = found["links"]
-        contact.search_tags = sorted(new.tags, key=lambda t: t.name)
+        contact.search_tags = sorted(new.tags, key=lambda t: rank[t.pk])
     for made in accounts:
-        cast(Any, made.account).search_tags = sorted(made.tags, key=lambda t: t.name)
+        cast(Any, made.account).search_tags = sorted(made.tags, key=lambda t: rank[t.pk])
     index_objects(Account, [made.account for made in accounts])
     index_objects(Contact, [new.contact for new in contacts])
 

@@ -82,7 +82,7 @@ from guanxi.integrations.imports.models import (
 )
 from guanxi.integrations.match_rules import person_rules
 from guanxi.lib.companies import normalize_company
-from guanxi.lib.matching import PersonRecord
+from guanxi.lib.matching import Features, PersonRecord, features
 
 Cells = dict[str, str]
 # (outcome, errors, warnings): errors and warnings as (field key, message)
@@ -213,6 +213,9 @@ class ContactBatch:
         names = sorted({n for row in prepared for n in row.names})
         self.candidates: dict[str, list[Contact]] = defaultdict(list)
         self.records: dict[int, PersonRecord] = {}  # record_of each candidate, once
+        # Their features, once each (keyed by the record's id: the records are kept
+        # in ``records`` and ``made_named`` for the batch).
+        self.features: dict[int, Features] = {}
         self.name_rank = _database_order(names)
         if not names or self.on_duplicate == OnDuplicate.CREATE:
             return
@@ -399,7 +402,9 @@ class ContactBatch:
                 return "skipped", [], [(match.field, same_in_file_warning(match))]
             return "skipped", [], []
         if self.on_duplicate != OnDuplicate.CREATE and not problems:
-            likely = likely_among(cells, kwargs, self._candidates(row), self.rules)
+            likely = likely_among(
+                cells, kwargs, self._candidates(row), self.rules, self._features_of
+            )
             if likely is not None:
                 warnings.append(("family_name", likely_warning(likely, self.skip_likely)))
                 if self.skip_likely:
@@ -457,6 +462,12 @@ class ContactBatch:
         elif cells.get("company"):
             self.joined.add(kwargs["accounts"][0]["account"].pk)
         return "created", [], warnings
+
+    def _features_of(self, record: PersonRecord) -> Features:
+        found = self.features.get(id(record))
+        if found is None:
+            found = self.features[id(record)] = features(record)
+        return found
 
     def _remember(self, new: NewContact) -> None:
         """A contact this batch made, as later rows of the batch find it: by email and

@@ -5,6 +5,7 @@ Every look-up is an indexed query with a bounded number of candidates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from guanxi.integrations.match_rules import person_rules
 from guanxi.integrations.reason_labels import reason_labels
 from guanxi.lib import names
 from guanxi.lib.companies import normalize_company
-from guanxi.lib.matching import PersonRecord, score_pair
+from guanxi.lib.matching import Features, PersonRecord, could_match, features, score_features
 from guanxi.lib.phones import normalize_phone
 
 # At most this many accounts share a name or domain key for one row's look-up.
@@ -207,9 +208,13 @@ def likely_among(
     kwargs: dict[str, Any],
     candidates: list[tuple[str, PersonRecord]],
     rules: Any,
+    features_of: Callable[[PersonRecord], Features] = features,
 ) -> Likely | None:
     """The best of ``candidates`` (``_contact_candidates``: their names and what the
-    engine knows of them) the rules score at or above their threshold."""
+    engine knows of them) the rules score at or above their threshold, as
+    ``score_pair`` scores them; ``features_of`` may remember a candidate's features
+    (a batch meets the same candidates row after row). Candidates ``could_match``
+    rules out are not scored: they could not reach the threshold."""
     draft = draft_record(
         {
             "family_name": kwargs.get("family_name", ""),
@@ -221,8 +226,12 @@ def likely_among(
         }
     )
     best: Likely | None = None
+    row = features(draft)
     for name, record in candidates:
-        result = score_pair(draft, record, rules)
+        known = features_of(record)
+        if not could_match(row, known, rules):
+            continue
+        result = score_features(row, known, rules)
         if result.score >= rules.threshold and (best is None or result.score > best.score):
             best = Likely(name, result.score, result.reasons)
     return best

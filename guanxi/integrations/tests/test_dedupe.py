@@ -261,11 +261,11 @@ def test_dismissing_a_pair_on_the_second_page_returns_to_that_page(client, admin
     on_page_two = client.post(
         reverse("integrations:duplicate_dismiss", args=[pairs[51].pk]), {"page": "2"}
     )
-    forged = client.post(
-        reverse("integrations:duplicate_dismiss", args=[pairs[52].pk]),
-        {"page": "//evil.example"},
-    )
+    forged = [
+        client.post(reverse("integrations:duplicate_dismiss", args=[pair.pk]), {"page": page})
+        for pair, page in zip(pairs[:3], ["//evil.example", "²", "9" * 5000], strict=True)
+    ]
 
     assert 'name="page" value="2"' in second_page
     assert on_page_two.status_code == 302 and on_page_two["Location"] == list_url + "?page=2"
-    assert forged["Location"] == list_url
+    assert [answer["Location"] for answer in forged] == [list_url] * 3

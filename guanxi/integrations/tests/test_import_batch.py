@@ -91,10 +91,10 @@ def world(db):
 
 
 def _import(
-    admin: Any, options: dict[str, Any], *, check: bool = False, with_ids: bool = False
+    admin: Any, options: dict[str, Any], *, check: bool = False, ids: list[str] | None = None
 ) -> Any:
-    if with_ids:  # the file with an "id" column (ID in the old system)
-        lines = [HEADERS + ",id", *[f"{row},{ext}" for row, ext in zip(ROWS, IDS, strict=True)]]
+    if ids is not None:  # the file with an "id" column (ID in the old system)
+        lines = [HEADERS + ",id", *[f"{row},{ext}" for row, ext in zip(ROWS, ids, strict=True)]]
         mapping = {**MAPPING, "id": "external_id"}
     else:
         lines, mapping = [HEADERS, *ROWS], MAPPING
@@ -175,8 +175,12 @@ def _state(job: Any, since: int) -> dict[str, Any]:
         for p in job.row_errors.order_by("row", "pk")
     ]
     counts = (job.created_count, job.updated_count, job.skipped_count, job.error_count)
+    phones = {
+        c.pk: (c.full_name, [p.value for p in c.phones.all()])
+        for c in Contact.objects.prefetch_related("phones")
+    }  # two rows may bear one name: the contact's phones tell them apart
     refs = sorted(
-        (r.source, r.external_id, names.get(("customers.contact", r.object_id)))
+        (r.source, r.external_id, phones.get(r.object_id))
         for r in ExternalRef.objects.filter(content_type__model="contact")
     )
     state = {
@@ -202,7 +206,7 @@ def _both_ways(
     options: dict[str, Any],
     check: bool = False,
     monkeypatch: Any = None,
-    with_ids: bool = False,
+    ids: list[str] | None = None,
     calls: list[int] | None = None,
 ) -> Any:
     """The state after importing the file row by row (then rolled back), and batch by
@@ -211,7 +215,7 @@ def _both_ways(
     since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
         settings.IMPORT_BATCH_CONTACTS = False
-        per_row = _state(_import(admin, options, check=check, with_ids=with_ids), since)
+        per_row = _state(_import(admin, options, check=check, ids=ids), since)
         transaction.set_rollback(True)
     settings.IMPORT_BATCH_CONTACTS = True
     per_row_calls: list[int] = calls if calls is not None else []
@@ -223,13 +227,15 @@ def _both_ways(
             return real(actor, job, table, unit)
 
         monkeypatch.setattr(services, "_import_unit", spy)
-    batched = _state(_import(admin, options, check=check, with_ids=with_ids), since)
+    batched = _state(_import(admin, options, check=check, ids=ids), since)
     # A batch that failed and was redone row by row would call it for all its rows;
     # the batch leaves only a few to ``import_row`` (a new tag, merges).
     if monkeypatch is not None:
         lines = range(2, len(ROWS) + 2)  # line 1 is the header
         batches = [set(lines[i : i + 6]) for i in range(0, len(lines), 6)]
-        assert per_row_calls or with_ids  # (with IDs, "create anyway" needs none)
+        # The spy sees the rows left to ``import_row`` (the new tag's row at least, in
+        # the file without IDs; with IDs that row may be skipped as a known record).
+        assert per_row_calls or ids is not None
         assert not any(b <= set(per_row_calls) for b in batches)
     return per_row, batched
 
@@ -281,12 +287,40 @@ def test_ids_in_the_old_system_are_batched_exactly_as_row_by_row(
     _old_refs(world)
     calls: list[int] = []
     per_row, batched = _both_ways(
-        settings, world, options, monkeypatch=monkeypatch, with_ids=True, calls=calls
+        settings, world, options, monkeypatch=monkeypatch, ids=IDS, calls=calls
     )
-    assert "('import', 'N-1', '李娜')" in per_row["refs"]  # the first N-1 row's
-    assert "('import', 'OLD-2', 'Wei Zhang')" in per_row["refs"]  # taken over from the trash
+    assert "('import', 'N-1', ('李娜', ['+8613900000002']))" in per_row["refs"]  # the first N-1
+    assert "'OLD-2', ('Wei Zhang'" in per_row["refs"]  # taken over from the trash
     # Rows with IDs are decided by the batch too; "link and update" merges per row.
     assert len(calls) <= (8 if options["on_duplicate"] == "update" else 4)
+    for key in per_row:
+        assert batched[key] == per_row[key], key
+
+
+LONG = "A" * 99
+MORE_IDS = {
+    # the same id twice in one batch (rows 2 and 4, 3 and 5), a trashed record's id
+    # twice in one batch, ids that differ only by spaces
+    "repeated": ["", "N-1", "R-1", "N-1", "R-1", "OLD-2", "OLD-2", "X", " X", "X ",
+                 "", "", "", "", "", "", "", "", "", ""],
+    # ids cut at 100 characters (the same once cut; one ending in a space once cut)
+    "long": ["", LONG + "BZ", LONG + "BY", LONG + " ", LONG + " Q", "\u3000Y", "Y", "Y",
+             "", "", "", "", "", "", "", "", "", "", "", ""],
+    # a row with errors, then its id again; an existing id twice in one batch
+    "after an error": ["", "", "E", "", "E", "E", "OLD-1", "OLD-1", "OLD-2", "", "", "",
+                       "OLD-2", "OLD-2", "", "", "", "", "", ""],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("options", [OPTIONS[0], OPTIONS[3]], ids=["skip", "update"])
+@pytest.mark.parametrize("layout", list(MORE_IDS))
+def test_repeated_long_and_spaced_old_system_ids_are_batched_as_row_by_row(
+    world, settings, options, layout, monkeypatch
+):
+    _old_refs(world)
+    per_row, batched = _both_ways(
+        settings, world, options, monkeypatch=monkeypatch, ids=MORE_IDS[layout]
+    )
     for key in per_row:
         assert batched[key] == per_row[key], key
 
@@ -296,7 +330,7 @@ def test_an_old_system_id_of_a_contact_the_importer_cannot_see_is_the_rows_error
 ):
     _old_refs(world)
     rep = User.objects.get(email="rep@example.test")
-    per_row, batched = _both_ways(settings, rep, OPTIONS[0], monkeypatch=monkeypatch, with_ids=True)
+    per_row, batched = _both_ways(settings, rep, OPTIONS[0], monkeypatch=monkeypatch, ids=IDS)
     assert "This matches a contact you may not change." in per_row["problems"]
     for key in per_row:
         assert batched[key] == per_row[key], key
@@ -322,6 +356,39 @@ def test_the_check_writes_no_audit_entries_or_search_documents_for_batched_rows(
 
     assert checked.created_count > 0 and after_check == 0
     assert sum(indexed) > 0  # the import itself writes them
+
+
+def test_a_candidate_met_by_several_rows_has_its_features_worked_out_once(
+    world, settings, monkeypatch
+):
+    """Three rows named 张伟 (the existing one's name) in one batch: each is scored
+    against the existing 张伟 and the earlier rows' contacts, whose features are
+    worked out once each."""
+    settings.IMPORT_BATCH_SIZE = 10
+    worked_out: list[str] = []
+    real = batch_module.features
+
+    def spy(record: Any) -> Any:
+        worked_out.append(record.phones[0] if record.phones else "")
+        return real(record)
+
+    monkeypatch.setattr(batch_module, "features", spy)
+    lines = ["family,given,mobile", *[f"张,伟,1390000020{i}" for i in range(3)]]
+    job = services.start_import(
+        actor=world, target="customers.contact", file="\n".join(lines).encode(),
+        filename="zw.csv",
+    )  # fmt: skip
+    job = services.set_mapping(
+        actor=world, job=job, mapping={"family": "family_name", "given": "given_name",
+        "mobile": "mobile"}, options=OPTIONS[0],
+    )  # fmt: skip
+    services.run_import(services.start_import_job(actor=world, job=job).pk)
+    job.refresh_from_db()
+
+    assert job.created_count == 3
+    # The existing 张伟 and the first two rows' contacts (met by the rows after them),
+    # once each.
+    assert sorted(worked_out) == ["+8613800000001", "+8613900000200", "+8613900000201"]
 
 
 def test_most_rows_of_the_file_are_decided_by_the_batch(world, settings, monkeypatch):
