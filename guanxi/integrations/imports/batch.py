@@ -51,8 +51,8 @@ from guanxi.customers.services.bulk_contacts import (
     save_new_records,
 )
 from guanxi.customers.services.common import first_team_of, split_tag_names
-from guanxi.integrations.dedupe import record_of, with_details
 from guanxi.integrations.imports.batch_refs import OldSystemIds
+from guanxi.integrations.imports.candidates import Candidate, load_candidates
 from guanxi.integrations.imports.fields import (
     CONTACTS,
     Lookups,
@@ -211,10 +211,9 @@ class ContactBatch:
 
     def _load_candidates(self, prepared: list[_Prepared]) -> None:
         names = sorted({n for row in prepared for n in row.names})
-        self.candidates: dict[str, list[Contact]] = defaultdict(list)
-        self.records: dict[int, PersonRecord] = {}  # record_of each candidate, once
+        self.candidates: dict[str, list[Candidate]] = defaultdict(list)
         # Their features, once each (keyed by the record's id: the records are kept
-        # in ``records`` and ``made_named`` for the batch).
+        # in ``candidates`` and ``made_named`` for the batch).
         self.features: dict[int, Features] = {}
         self.name_rank = _database_order(names)
         if not names or self.on_duplicate == OnDuplicate.CREATE:
@@ -225,8 +224,8 @@ class ContactBatch:
         # of the base bear it (张伟 in a million contacts), so the load stays bounded.
         first = Window(RowNumber(), partition_by=F("name_pinyin"), order_by=F("pk").asc())
         found = visible.filter(name_pinyin__in=names).annotate(name_place=first)
-        for contact in with_details(found.filter(name_place__lte=LIKELY_CANDIDATES)):
-            self.candidates[contact.name_pinyin].append(contact)
+        for candidate in load_candidates(found.filter(name_place__lte=LIKELY_CANDIDATES)):
+            self.candidates[candidate.name_pinyin].append(candidate)
 
     def _load_accounts(self, companies: list[str]) -> None:
         self.made_accounts = _Accounts(accounts_named(made_by_job(self.job, Account), companies))
@@ -348,24 +347,19 @@ class ContactBatch:
         engine's record)."""
         names = set(row.names)
         found = {c.pk: c for n in names for c in self.candidates.get(n, [])}
-        ordered: list[tuple[int, tuple[int, int], Contact | None, str, PersonRecord | None]] = []
-        for contact in found.values():
-            rank = self.name_rank[contact.name_pinyin]
-            ordered.append((rank, (0, contact.pk), contact, contact.full_name, None))
+        ordered: list[tuple[int, tuple[int, int], Candidate | None, str, PersonRecord]] = []
+        for saved in found.values():
+            rank = self.name_rank[saved.name_pinyin]
+            ordered.append((rank, (0, saved.pk), saved, saved.full_name, saved.record))
         for name in names:
             for index, (made, record) in enumerate(self.made_named.get(name, [])):
                 ordered.append((self.name_rank[name], (1, index), None, made.full_name, record))
         ordered.sort(key=lambda item: (item[0], item[1]))
         chosen: list[tuple[str, PersonRecord]] = []
-        for _rank, _order, saved, full_name, made_record in ordered[:LIKELY_CANDIDATES]:
-            if saved is not None:
-                if any(link.account_id in self.joined for link in saved.account_links.all()):
-                    raise _PerRow  # its primary flag there may have changed
-                if saved.pk not in self.records:
-                    self.records[saved.pk] = record_of(saved)
-                made_record = self.records[saved.pk]
-            assert made_record is not None
-            chosen.append((full_name, made_record))
+        for _rank, _order, saved_one, full_name, record in ordered[:LIKELY_CANDIDATES]:
+            if saved_one is not None and not saved_one.account_ids.isdisjoint(self.joined):
+                raise _PerRow  # its primary flag there may have changed
+            chosen.append((full_name, record))
         return chosen
 
     def _by_old_id(self, external_id: str, row: _Prepared) -> Decision | None:
@@ -466,7 +460,8 @@ class ContactBatch:
     def _features_of(self, record: PersonRecord) -> Features:
         found = self.features.get(id(record))
         if found is None:
-            found = self.features[id(record)] = features(record)
+            # Phones as stored (E.164, or cleaned by the services for a row's contact).
+            found = self.features[id(record)] = features(record, stored_phones=True)
         return found
 
     def _remember(self, new: NewContact) -> None:

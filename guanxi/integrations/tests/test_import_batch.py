@@ -368,9 +368,9 @@ def test_a_candidate_met_by_several_rows_has_its_features_worked_out_once(
     worked_out: list[str] = []
     real = batch_module.features
 
-    def spy(record: Any) -> Any:
+    def spy(record: Any, **options: Any) -> Any:
         worked_out.append(record.phones[0] if record.phones else "")
-        return real(record)
+        return real(record, **options)
 
     monkeypatch.setattr(batch_module, "features", spy)
     lines = ["family,given,mobile", *[f"张,伟,1390000020{i}" for i in range(3)]]
