@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -65,6 +66,11 @@ class Account(Trashable):
 
     class Meta:
         ordering = ["name_pinyin", "pk"]
+        indexes = [
+            # An import finds the accounts its rows name by their name in any case
+            # (besides ``name_key``): an index lookup, not a scan of every account.
+            models.Index(Upper("name"), name="account_upper_name"),
+        ]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
 
