@@ -19,8 +19,9 @@ exactly as that would:
   refused;
 - it shares an email, phone or name (in pinyin) with an earlier row of the batch that
   went through ``import_row`` or made a contact for another owner;
-- a likely-duplicate candidate works at an account an earlier row of the batch joined
-  (the account's primary contact changed).
+- a likely-duplicate candidate works at several accounts, one of which an earlier row
+  of the batch joined (the account's primary contact changed, and with it maybe the
+  account the engine knows the candidate by).
 
 Everything else a row decides (created, skipped, its errors and warnings) is exactly
 ``import_row``'s answer; ``test_import_batch`` compares the two paths."""
@@ -357,8 +358,14 @@ class ContactBatch:
         ordered.sort(key=lambda item: (item[0], item[1]))
         chosen: list[tuple[str, PersonRecord]] = []
         for _rank, _order, saved_one, full_name, record in ordered[:LIKELY_CANDIDATES]:
-            if saved_one is not None and not saved_one.account_ids.isdisjoint(self.joined):
-                raise _PerRow  # its primary flag there may have changed
+            if (
+                saved_one is not None
+                and len(saved_one.account_ids) > 1
+                and not saved_one.account_ids.isdisjoint(self.joined)
+            ):
+                # Its primary flag there may have changed, and with it which of its
+                # accounts the engine knows it by (one account: that one either way).
+                raise _PerRow
             chosen.append((full_name, record))
         return chosen
 

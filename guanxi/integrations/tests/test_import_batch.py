@@ -91,13 +91,18 @@ def world(db):
 
 
 def _import(
-    admin: Any, options: dict[str, Any], *, check: bool = False, ids: list[str] | None = None
+    admin: Any,
+    options: dict[str, Any],
+    *,
+    check: bool = False,
+    ids: list[str] | None = None,
+    rows: list[str] = ROWS,
 ) -> Any:
     if ids is not None:  # the file with an "id" column (ID in the old system)
-        lines = [HEADERS + ",id", *[f"{row},{ext}" for row, ext in zip(ROWS, ids, strict=True)]]
+        lines = [HEADERS + ",id", *[f"{row},{ext}" for row, ext in zip(rows, ids, strict=True)]]
         mapping = {**MAPPING, "id": "external_id"}
     else:
-        lines, mapping = [HEADERS, *ROWS], MAPPING
+        lines, mapping = [HEADERS, *rows], MAPPING
     job = services.start_import(
         actor=admin, target="customers.contact", file="\n".join(lines).encode(),
         filename="people.csv",
@@ -208,6 +213,7 @@ def _both_ways(
     monkeypatch: Any = None,
     ids: list[str] | None = None,
     calls: list[int] | None = None,
+    rows: list[str] = ROWS,
 ) -> Any:
     """The state after importing the file row by row (then rolled back), and batch by
     batch; with ``monkeypatch``, checks that no batch fell back to row by row whole."""
@@ -215,7 +221,7 @@ def _both_ways(
     since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
         settings.IMPORT_BATCH_CONTACTS = False
-        per_row = _state(_import(admin, options, check=check, ids=ids), since)
+        per_row = _state(_import(admin, options, check=check, ids=ids, rows=rows), since)
         transaction.set_rollback(True)
     settings.IMPORT_BATCH_CONTACTS = True
     per_row_calls: list[int] = calls if calls is not None else []
@@ -227,15 +233,15 @@ def _both_ways(
             return real(actor, job, table, unit)
 
         monkeypatch.setattr(services, "_import_unit", spy)
-    batched = _state(_import(admin, options, check=check, ids=ids), since)
+    batched = _state(_import(admin, options, check=check, ids=ids, rows=rows), since)
     # A batch that failed and was redone row by row would call it for all its rows;
     # the batch leaves only a few to ``import_row`` (a new tag, merges).
     if monkeypatch is not None:
-        lines = range(2, len(ROWS) + 2)  # line 1 is the header
+        lines = range(2, len(rows) + 2)  # line 1 is the header
         batches = [set(lines[i : i + 6]) for i in range(0, len(lines), 6)]
         # The spy sees the rows left to ``import_row`` (the new tag's row at least, in
-        # the file without IDs; with IDs that row may be skipped as a known record).
-        assert per_row_calls or ids is not None
+        # the file above without IDs; with IDs that row may be skipped as a known record).
+        assert per_row_calls or ids is not None or rows is not ROWS
         assert not any(b <= set(per_row_calls) for b in batches)
     return per_row, batched
 
@@ -389,6 +395,41 @@ def test_a_candidate_met_by_several_rows_has_its_features_worked_out_once(
     # The existing 张伟 and the first two rows' contacts (met by the rows after them),
     # once each.
     assert sorted(worked_out) == ["+8613800000001", "+8613900000200", "+8613900000201"]
+
+
+@pytest.mark.parametrize("links", [1, 2], ids=["one account", "two accounts"])
+def test_a_candidate_at_an_account_an_earlier_row_joined_is_scored_as_row_by_row(
+    world, settings, links, monkeypatch
+):
+    """An earlier row of the batch joins 华信 (its primary contact from then on). A 韩梅
+    working there is a later row's candidate: with 华信 her only account the batch
+    scores her itself; with a second account (her primary one until then) which of the
+    two the engine knows her by may have changed, and the row goes through
+    ``import_row``. Both end as row by row."""
+    huaxin = Account.objects.get(name="华信科技有限公司")
+    accounts = [{"account": huaxin, "is_primary": True}]
+    if links == 2:
+        accounts.insert(0, {"account": make_account(name="博远咨询有限公司", owner=world)})
+    make_contact(owner=world, family_name="韩", given_name="梅", accounts=accounts,
+                 phones=[{"value": "13700000099"}],
+                 addresses=[{"province": "44", "city": "广州"}])  # fmt: skip
+    rows = [
+        "李,娜,13900000002,ln@new.example,华信科技,,,,,,",
+        "韩,梅,13900000021,hm@x.example,华信科技有限公司,广东,广州,,,,",
+        "王,五,13900000022,,,,,,,,",
+    ]
+    calls: list[int] = []
+    per_row, batched = _both_ways(
+        settings, world, OPTIONS[0], monkeypatch=monkeypatch, calls=calls, rows=rows
+    )
+
+    assert calls == ([] if links == 1 else [3])
+    # Known by 华信 she shares the row's company; by 博远 (once 李娜 took 华信's
+    # primary flag) only its name.
+    assert "Possible duplicate of 韩梅" in per_row["problems"]
+    assert ("same company 华信科技" in per_row["problems"]) is (links == 1)
+    for key in per_row:
+        assert batched[key] == per_row[key], key
 
 
 def test_most_rows_of_the_file_are_decided_by_the_batch(world, settings, monkeypatch):
