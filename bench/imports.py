@@ -371,8 +371,9 @@ def write_report(
         "see *Contacts: a batch at a time* in `docs/import.md`): what the rows read is "
         "fetched once per batch, what they write is saved with `bulk_create`; rows "
         "repeating an earlier row's email, phone or name in the same batch are decided "
-        "in memory, and only a few (a new tag, an ID in the old system, a merge, a "
-        "candidate at an account an earlier row joined) go through `import_row`: "
+        "in memory, and only a few (a new tag, a merge, an ID in the old system an "
+        "earlier row of the batch gave, a candidate working at several accounts one of "
+        "which an earlier row joined) go through `import_row`: "
         f"**{result['per_row']:,} of "
         f"{rows:,} rows** here. Before the batch path (same file shape, 2,000 rows): "
         "check 28 rows/s, import 17 rows/s, 60 queries per row.",
@@ -429,13 +430,15 @@ def write_report(
         "table with no index and checks nothing. The import, per contact, reads and maps "
         "the cells, cleans every field as the form does (phone numbers parsed by "
         "`phonenumbers`, emails validated, the province and city looked up, names turned "
-        "into pinyin by `pypinyin` — about a millisecond a call, several calls a row: the "
-        "contact's stored pinyin and initials, its account's, and the duplicate engine "
-        "scoring the row against every contact with the same name), builds the model "
-        "objects and the audit snapshots, and writes 8–12 indexed rows (contact, phone, "
-        "email, address, account link, tags, import record, audit entry, search document; "
-        "for a new company the account, its tag, its audit entries and its document). "
-        "Queries are no longer the cost (see below); the profile shows Python's share.",
+        "into pinyin by `pypinyin` — 70–170 µs a name not met before, several a row: the "
+        "contact's stored pinyin and initials, its account's, and the features of the "
+        "contacts of the same name the duplicate engine compares the row with, once per "
+        "batch), builds the model objects and the audit snapshots, and writes 8–12 "
+        "indexed rows (contact, phone, email, address, account link, tags, import record, "
+        "old-system id, audit entry, search document; for a new company the account, its "
+        "tag, its audit entries and its document). The database grows as the file is "
+        "imported, and with it the contacts each name has to be compared with (up to 50 "
+        "per name). Queries are few (see below); the profile shows Python's share.",
     ]
     total_queries, kinds = result["queries"]
     sample = min(QUERY_SAMPLE, rows)
