@@ -41,15 +41,16 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     require(request.user, CONTACT, "view")
     open_pairs = dedupe.pairs_visible_to(caller(request)).filter(status="open")
     page = Paginator(open_pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
-    account_pairs = (
-        dedupe_accounts.pairs_visible_to(caller(request)).filter(status="open")[:200]
-        if can(request.user, ACCOUNT, "view")
-        else None
-    )
+    account_page = None
+    if can(request.user, ACCOUNT, "view"):
+        open_accounts = dedupe_accounts.pairs_visible_to(caller(request)).filter(status="open")
+        account_page = Paginator(open_accounts, PAIRS_PER_PAGE).get_page(
+            request.GET.get("accounts_page")
+        )
     context = {
         "pairs": page.object_list,
         "page_obj": page,
-        "account_pairs": account_pairs,
+        "account_page": account_page,
         "scan": latest_scan(),
         "may_scan": can(request.user, CONTACT, "change"),
     }
@@ -91,11 +92,15 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def back_to_list(request: HttpRequest) -> HttpResponse:
-    """The duplicates page again, at the page of pairs the form was posted from."""
+    """The duplicates page again, at the pages of pairs the form was posted from."""
     target = reverse("integrations:duplicate_list")
-    page = request.POST.get("page", "")
-    if re.fullmatch(r"[1-9][0-9]{0,6}", page) and page != "1":  # ASCII digits only
-        target += "?" + urlencode({"page": page})
+    pages = {}
+    for name in ("page", "accounts_page"):  # the contacts' and the accounts' pages
+        value = request.POST.get(name, "")
+        if re.fullmatch(r"[1-9][0-9]{0,6}", value) and value != "1":  # ASCII digits only
+            pages[name] = value
+    if pages:
+        target += "?" + urlencode(pages)
     return redirect(target)
 
 

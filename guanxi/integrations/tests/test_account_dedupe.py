@@ -342,3 +342,32 @@ def test_api_pages_through_the_account_pairs(client, admin):
     assert [p["id"] for p in first] == [best.pk]
     assert [p["id"] for p in after] == [next_best.pk]
     assert refused.status_code == 422
+
+
+def test_the_duplicates_page_pages_through_the_account_pairs_apart_from_the_contacts(
+    client, admin
+):
+    accounts = [make_account(owner=admin, name=f"Firm {n}") for n in range(106)]
+    pairs = [
+        AccountPair.objects.create(
+            first=accounts[2 * n], second=accounts[2 * n + 1], score=round(0.99 - n / 1000, 4)
+        )
+        for n in range(53)
+    ]
+    client.force_login(admin)
+    list_url = reverse("integrations:duplicate_list")
+
+    first = client.get(list_url).content.decode()
+    second = client.get(list_url + "?page=3&accounts_page=2").content.decode()
+    dismissed = client.post(
+        reverse("integrations:account_pair_dismiss", args=[pairs[51].pk]),
+        {"page": "3", "accounts_page": "2"},
+    )
+
+    assert first.count('data-testid="account-duplicate-row"') == 50
+    assert "53 possible duplicate accounts, best first." in first
+    assert 'href="?accounts_page=2" rel="next"' in first
+    assert second.count('data-testid="account-duplicate-row"') == 3
+    assert f"Firm {2 * 52}" in second and "Firm 0<" not in second
+    assert 'name="accounts_page" value="2"' in second
+    assert dismissed["Location"] == list_url + "?page=3&accounts_page=2"

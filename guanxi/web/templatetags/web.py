@@ -22,6 +22,13 @@ def query_replace(context: template.Context, **changes: Any) -> str:
     return params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, name: str, value: Any) -> str:
+    """The current query string with the parameter ``name`` set to ``value`` (for a
+    parameter whose name is itself a variable, such as a second list's page)."""
+    return str(query_replace(context, **{name: value}))
+
+
 @register.inclusion_tag("web/partials/sort_header.html", takes_context=True)
 def sort_header(context: template.Context, key: str, label: str) -> dict[str, Any]:
     current = context["request"].GET.get("sort", "")
