@@ -213,9 +213,9 @@ class ContactBatch:
     def _load_candidates(self, prepared: list[_Prepared]) -> None:
         names = sorted({n for row in prepared for n in row.names})
         self.candidates: dict[str, list[Candidate]] = defaultdict(list)
-        # Their features, once each (keyed by the record's id: the records are kept
-        # in ``candidates`` and ``made_named`` for the batch).
-        self.features: dict[int, Features] = {}
+        # Their features, once each, by the record's id (the record is kept with them,
+        # so its id is not reused while the entry exists).
+        self.features: dict[int, tuple[PersonRecord, Features]] = {}
         self.name_rank = _database_order(names)
         if not names or self.on_duplicate == OnDuplicate.CREATE:
             return
@@ -465,11 +465,12 @@ class ContactBatch:
         return "created", [], warnings
 
     def _features_of(self, record: PersonRecord) -> Features:
-        found = self.features.get(id(record))
-        if found is None:
-            # Phones as stored (E.164, or cleaned by the services for a row's contact).
-            found = self.features[id(record)] = features(record, stored_phones=True)
-        return found
+        known = self.features.get(id(record))
+        if known is None:
+            # Stored phones are parsed again, as ``score_pair`` does (a value written
+            # other than by the services need not be E.164 as this version writes it).
+            known = self.features[id(record)] = (record, features(record))
+        return known[1]
 
     def _remember(self, new: NewContact) -> None:
         """A contact this batch made, as later rows of the batch find it: by email and

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guanxi.core.models import AuditEntry, CustomField, SearchDocument, Tag, User
 from guanxi.core.services.trash import trash_record
-from guanxi.customers.models import Account, Contact
+from guanxi.customers.models import Account, Contact, ContactPhone
 from guanxi.integrations.imports import batch as batch_module
 from guanxi.integrations.imports import services
 from guanxi.integrations.imports.models import ImportRecord
@@ -430,6 +430,25 @@ def test_a_candidate_at_an_account_an_earlier_row_joined_is_scored_as_row_by_row
     assert ("same company 华信科技" in per_row["problems"]) is (links == 1)
     for key in per_row:
         assert batched[key] == per_row[key], key
+
+
+@pytest.mark.parametrize("stored", ["+86013700000099", "+4402079460000"])
+def test_a_candidates_phone_stored_other_than_as_e164_is_read_as_row_by_row(
+    world, settings, stored
+):
+    """A phone written other than by the services (raw SQL, an older version) is parsed
+    again, as row by row: the same number typed in the file still finds her."""
+    her = make_contact(owner=world, family_name="韩", given_name="梅",
+                       phones=[{"value": "13700000099"}])  # fmt: skip
+    ContactPhone.objects.filter(contact=her).update(value=stored)
+    typed = "13700000099" if stored.startswith("+86") else "+44 20 7946 0000"
+    rows = [f"韩,梅,{typed},,,,,,,,", "王,五,13900000022,,,,,,,,"]
+
+    per_row, batched = _both_ways(settings, world, OPTIONS[0], rows=rows)
+
+    assert "Possible duplicate of 韩梅" in per_row["problems"]
+    assert "same phone" in per_row["problems"]
+    assert batched["problems"] == per_row["problems"]
 
 
 def test_most_rows_of_the_file_are_decided_by_the_batch(world, settings, monkeypatch):
