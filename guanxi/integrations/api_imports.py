@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from guanxi.integrations.imports import services
+from guanxi.integrations.imports.checking import check
 from guanxi.integrations.imports.models import ImportJob
 from guanxi.integrations.imports.selectors import get_import_for
 
@@ -120,10 +121,18 @@ def put_mapping(request: HttpRequest, import_id: int, payload: MappingIn) -> Any
 
 
 @router.post(
-    "/imports/{import_id}/dry-run", response=ImportSchema, summary="Check every row, save nothing"
+    "/imports/{import_id}/dry-run",
+    response=ImportSchema,
+    summary="Check every row, save nothing",
+    description=(
+        "A file of up to IMPORT_CHECK_INLINE_ROWS rows (2,000) is checked at once: the "
+        "answer has status dry_run_done and the counts. A larger one is checked in the "
+        "background: the answer has status checking; GET the import until it is "
+        "dry_run_done (or uploaded again, with the reason in error, if the check failed)."
+    ),
 )
 def post_dry_run(request: HttpRequest, import_id: int) -> Any:
-    return services.dry_run(actor=request.user, job=_job(request, import_id))
+    return check(actor=request.user, job=_job(request, import_id))
 
 
 @router.post(

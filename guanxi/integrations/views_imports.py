@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.core.views.errors import flash_errors
 from guanxi.integrations.imports import services
+from guanxi.integrations.imports.checking import check
 from guanxi.integrations.imports.fields import fields_for
 from guanxi.integrations.imports.models import (
     ImportJob,
@@ -95,7 +96,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             flash_errors(request, error)
             return redirect("integrations:import_mapping", pk=job.pk)
         if template is None:
-            services.dry_run(actor=request.user, job=job)
+            check(actor=request.user, job=job)
             return redirect("integrations:import_detail", pk=job.pk)
         return redirect("integrations:import_mapping", pk=job.pk)
     columns = [(i, h, job.mapping.get(h, "")) for i, h in enumerate(job.headers)]
@@ -133,7 +134,7 @@ def import_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_for(request.user, pk)
     _may_change(request, job)
     try:
-        services.dry_run(actor=request.user, job=job)
+        check(actor=request.user, job=job)
     except ValidationError as error:
         flash_errors(request, error)
     return redirect("integrations:import_detail", pk=job.pk)
@@ -153,12 +154,14 @@ def import_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check result, progress (polled by htmx while importing) or the final counts."""
+    """Check result, progress (polled by htmx while the file is checked or imported)
+    or the final counts."""
     job = get_import_for(request.user, pk)
     context = {
         "job": job,
         "errors": job.row_errors.all()[:FIRST_ERRORS],
         "importing": job.status == ImportStatus.IMPORTING,
+        "checking": job.status == ImportStatus.CHECKING,
         "percent": int(100 * job.next_row / job.total_rows) if job.total_rows else 100,
     }
     return render(request, "integrations/import_detail.html", context)

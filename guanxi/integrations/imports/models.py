@@ -22,6 +22,7 @@ class ImportTarget(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking the file")  # a large file's check, in the background
     DRY_RUN_DONE = "dry_run_done", _("Checked")
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Done")

@@ -109,6 +109,13 @@ def start_import(*, actor: User, target: str, file: Any, filename: str) -> Impor
     return job
 
 
+def refuse_while_checking(job: ImportJob) -> None:
+    if job.status == ImportStatus.CHECKING:
+        raise ValidationError(
+            {"status": _("The file is being checked: wait until the check is done.")}
+        )
+
+
 def _require_owner(actor: User, job: ImportJob) -> None:
     _require(actor, job.target)
     if job.created_by_id != actor.pk and not actor.is_superuser:
@@ -127,6 +134,7 @@ def set_mapping(
     """Choose the field of each column and what to do with duplicates; optionally save
     the mapping as a named template. A new mapping needs a new check."""
     _require_owner(actor, job)
+    refuse_while_checking(job)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE):
         raise ValidationError({"status": _("This import has already started.")})
     job.mapping = clean_mapping(job.target, job.headers, mapping)
@@ -310,7 +318,7 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     """Check every row exactly as the import would — through the same services, inside
     a transaction that is then rolled back — and store each problem by row and column."""
     _require_owner(actor, job)
-    if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE):
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE, ImportStatus.CHECKING):
         raise ValidationError({"status": _("This import has already started.")})
     table = _table(job)
     kept = {ProblemKind.ERROR: 0, ProblemKind.WARNING: 0}
@@ -345,7 +353,7 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
         ImportRowError.objects.bulk_create(errors)
         job.created_count, job.updated_count = counts["created"], counts["updated"]
         job.skipped_count, job.error_count = counts["skipped"], counts["error"]
-        job.status, job.updated_at = ImportStatus.DRY_RUN_DONE, timezone.now()
+        job.status, job.error, job.updated_at = ImportStatus.DRY_RUN_DONE, "", timezone.now()
         job.save()
     return job
 
@@ -358,6 +366,7 @@ def _ensure_tag(job: ImportJob) -> None:
 def start_import_job(*, actor: User, job: ImportJob) -> ImportJob:
     """Queue the import (or resume a failed or interrupted one at its checkpoint)."""
     _require_owner(actor, job)
+    refuse_while_checking(job)
     if job.status not in (
         ImportStatus.UPLOADED,
         ImportStatus.DRY_RUN_DONE,

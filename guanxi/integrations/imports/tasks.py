@@ -1,10 +1,12 @@
-"""The background import (thin: it calls the service and tells the uploader)."""
+"""The background import and the background check of a large file (thin: each calls
+the service and tells the uploader)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from guanxi.core.services.notifications import notify
+from guanxi.integrations.imports.checking import run_check
 from guanxi.integrations.imports.models import ImportJob
 from guanxi.integrations.imports.services import run_import
 
@@ -25,3 +27,21 @@ def import_in_background(job_id: int) -> bool:
             obj=job,
         )
     return done
+
+
+@task()
+def check_in_background(job_id: int) -> bool:
+    job = run_check(job_id)
+    if job is None:
+        return False
+    notify(
+        recipients=[job.created_by],
+        kind="import.checked",
+        title=lambda: (
+            _("Your file is checked: %(created)s rows to create, %(errors)s rows with errors")
+            % {"created": job.created_count, "errors": job.error_count}
+        ),
+        url=reverse("integrations:import_detail", args=[job.pk]),
+        obj=job,
+    )
+    return True

@@ -344,9 +344,7 @@ def test_api_pages_through_the_account_pairs(client, admin):
     assert refused.status_code == 422
 
 
-def test_the_duplicates_page_pages_through_the_account_pairs_apart_from_the_contacts(
-    client, admin
-):
+def test_the_duplicates_page_pages_through_the_account_pairs_apart_from_the_contacts(client, admin):
     accounts = [make_account(owner=admin, name=f"Firm {n}") for n in range(106)]
     pairs = [
         AccountPair.objects.create(
