@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.core.views.errors import flash_errors
 from guanxi.integrations.imports import services
-from guanxi.integrations.imports.checking import check
+from guanxi.integrations.imports.checking import check, seems_stuck
 from guanxi.integrations.imports.fields import fields_for
 from guanxi.integrations.imports.models import (
     ImportJob,
@@ -162,9 +162,16 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": job.row_errors.all()[:FIRST_ERRORS],
         "importing": job.status == ImportStatus.IMPORTING,
         "checking": job.status == ImportStatus.CHECKING,
+        "stuck": seems_stuck(job),
         "percent": int(100 * job.next_row / job.total_rows) if job.total_rows else 100,
     }
-    return render(request, "integrations/import_detail.html", context)
+    response = render(request, "integrations/import_detail.html", context)
+    polled = request.headers.get("HX-Trigger") == "import-progress"
+    if polled and not (context["importing"] or context["checking"]):
+        # The progress section was polled and the check or import is over: the whole
+        # page again, with its problems and the buttons for what comes next.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

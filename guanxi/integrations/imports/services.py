@@ -314,6 +314,9 @@ class _DryRunDone(Exception):
     pass
 
 
+COUNTS = ["created_count", "updated_count", "skipped_count", "error_count"]
+
+
 def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     """Check every row exactly as the import would — through the same services, inside
     a transaction that is then rolled back — and store each problem by row and column."""
@@ -349,12 +352,13 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     except _DryRunDone:
         pass
     with transaction.atomic():
+        ImportJob.objects.select_for_update().filter(pk=job.pk).exists()  # one writer at a time
         job.row_errors.all().delete()
         ImportRowError.objects.bulk_create(errors)
         job.created_count, job.updated_count = counts["created"], counts["updated"]
         job.skipped_count, job.error_count = counts["skipped"], counts["error"]
         job.status, job.error, job.updated_at = ImportStatus.DRY_RUN_DONE, "", timezone.now()
-        job.save()
+        job.save(update_fields=[*COUNTS, "status", "error", "updated_at"])
     return job
 
 

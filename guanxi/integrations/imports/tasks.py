@@ -3,8 +3,10 @@ the service and tells the uploader)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
+from guanxi.core.models import User
 from guanxi.core.services.notifications import notify
 from guanxi.integrations.imports.checking import run_check
 from guanxi.integrations.imports.models import ImportJob
@@ -30,15 +32,20 @@ def import_in_background(job_id: int) -> bool:
 
 
 @task()
-def check_in_background(job_id: int) -> bool:
-    job = run_check(job_id)
+def check_in_background(job_id: int, actor_id: int, queued_at: str) -> bool:
+    job = run_check(job_id, actor_id, queued_at)
     if job is None:
         return False
+    asked = User.objects.get(pk=actor_id)
     notify(
-        recipients=[job.created_by],
+        recipients=[asked],
         kind="import.checked",
         title=lambda: (
-            _("Your file is checked: %(created)s rows to create, %(errors)s rows with errors")
+            ngettext(
+                "Your file is checked: %(created)s to create, %(errors)s row with errors",
+                "Your file is checked: %(created)s to create, %(errors)s rows with errors",
+                job.error_count,
+            )
             % {"created": job.created_count, "errors": job.error_count}
         ),
         url=reverse("integrations:import_detail", args=[job.pk]),

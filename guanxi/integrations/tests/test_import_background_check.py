@@ -5,10 +5,13 @@ leaves the job to be checked again with the reason. Small files are checked at o
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from guanxi.core.models import Notification
 from guanxi.core.services.tokens import create_token
@@ -51,7 +54,11 @@ def test_the_page_checks_a_large_file_in_the_background_and_shows_the_result(
     assert 'data-testid="import-checking"' in waiting and 'hx-trigger="every 2s"' in waiting
     assert "Checking the file's 3 rows as the import would" in waiting
 
+    polled = client.get(detail, headers={"HX-Request": "true", "HX-Trigger": "import-progress"})
+    assert "HX-Refresh" not in polled  # still checking: the section keeps polling
     queued[0]()  # the worker runs the check
+    polled = client.get(detail, headers={"HX-Request": "true", "HX-Trigger": "import-progress"})
+    assert polled["HX-Refresh"] == "true"  # over: the whole page, with problems and buttons
     done = client.get(detail).content.decode()
     job.refresh_from_db()
     assert (job.status, job.created_count, job.error_count) == (ImportStatus.DRY_RUN_DONE, 2, 1)
@@ -59,7 +66,8 @@ def test_the_page_checks_a_large_file_in_the_background_and_shows_the_result(
     assert job.row_errors.get().column == "手机"
     assert not Contact.objects.exists()  # a check writes nothing
     told = Notification.objects.get(recipient=rep, kind="import.checked")
-    assert told.title == "Your file is checked: 2 rows to create, 1 rows with errors"
+    assert told.title == "Your file is checked: 2 to create, 1 row with errors"
+    assert "Import the rows without errors" in done
 
 
 def test_while_the_check_runs_the_mapping_and_the_import_wait(
@@ -80,20 +88,55 @@ def test_while_the_check_runs_the_mapping_and_the_import_wait(
         ]
 
 
-def test_a_check_asked_for_again_while_queued_runs_once_more_and_a_finished_one_not_at_all(
-    rep, django_capture_on_commit_callbacks
+def _queued_args(job: ImportJob, actor) -> tuple[int, int, str]:
+    job.refresh_from_db()
+    return job.pk, actor.pk, job.updated_at.isoformat()
+
+
+def test_a_check_is_queued_again_only_when_it_seems_stuck_and_runs_once(
+    client, rep, django_capture_on_commit_callbacks
 ):
     job = _mapped(rep)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         checking.check(actor=rep, job=job)
-        checking.check(actor=rep, job=ImportJob.objects.get(pk=job.pk))  # the worker was lost
-    assert len(queued) == 2
+        checking.check(actor=rep, job=ImportJob.objects.get(pk=job.pk))  # running: not again
+    first_request = _queued_args(job, rep)
+    client.force_login(rep)
+    detail = reverse("integrations:import_detail", args=[job.pk])
+    assert "seems stuck" not in client.get(detail).content.decode()
 
-    first = checking.run_check(job.pk)
-    second = checking.run_check(job.pk)
+    quiet = timezone.now() - checking.STUCK_AFTER - timedelta(seconds=1)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=quiet)  # its worker was lost
+    assert "seems stuck" in client.get(detail).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as queued_again:
+        checking.check(actor=rep, job=ImportJob.objects.get(pk=job.pk))
+    second_request = _queued_args(job, rep)
 
-    assert first is not None and first.status == ImportStatus.DRY_RUN_DONE
-    assert second is None  # nothing queued any more
+    assert len(queued) == 1 and len(queued_again) == 1
+    assert checking.run_check(*first_request) is None  # superseded by the second request
+    done = checking.run_check(*second_request)
+    assert done is not None and done.status == ImportStatus.DRY_RUN_DONE
+    assert checking.run_check(*second_request) is None  # delivered twice: checked once
+
+
+def test_the_check_runs_as_whoever_asked_and_tells_them(rep, django_capture_on_commit_callbacks):
+    job = _mapped(rep)
+    admin = make_user(role="administrator", is_superuser=True, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        checking.check(actor=admin, job=job)
+
+    assert Notification.objects.filter(recipient=admin, kind="import.checked").exists()
+    assert not Notification.objects.filter(recipient=rep, kind="import.checked").exists()
+
+
+def test_the_task_of_a_job_deleted_meanwhile_does_nothing(rep, django_capture_on_commit_callbacks):
+    job = _mapped(rep)
+    with django_capture_on_commit_callbacks(execute=False):
+        checking.check(actor=rep, job=job)
+    args = _queued_args(job, rep)
+    job.delete()
+
+    assert checking.run_check(*args) is None
 
 
 def test_a_failed_check_leaves_the_job_uploaded_with_the_reason(
@@ -103,16 +146,18 @@ def test_a_failed_check_leaves_the_job_uploaded_with_the_reason(
     with django_capture_on_commit_callbacks(execute=False):
         checking.check(actor=rep, job=job)
 
+    args = _queued_args(job, rep)
+
     def broken(**kwargs):
-        raise RuntimeError("disk full")
+        raise PermissionDenied
 
     monkeypatch.setattr(checking, "dry_run", broken)
-    with pytest.raises(RuntimeError):
-        checking.run_check(job.pk)
+    with pytest.raises(PermissionDenied):
+        checking.run_check(*args)
 
     job.refresh_from_db()
     assert job.status == ImportStatus.UPLOADED
-    assert job.error == "The check failed: disk full"
+    assert job.error == "The check failed: PermissionDenied"  # no message: its kind
 
 
 def test_a_small_file_is_checked_at_once(rep, settings):
