@@ -29,7 +29,10 @@ class ImportSchema(Schema):
     headers: list[str]
     mapping: dict[str, str]
     options: dict[str, Any]
-    status: str
+    status: str = Field(
+        description="uploaded, checking (a large file's check runs), dry_run_done (checked), "
+        "importing, done, failed or rolled_back"
+    )
     total_rows: int
     created_count: int
     updated_count: int
