@@ -24,15 +24,14 @@ from django.views.decorators.http import require_POST
 from guanxi.core.access import can, require
 from guanxi.core.views.errors import flash_errors
 from guanxi.customers.models import Contact
+from guanxi.customers.object_types import ACCOUNT, CONTACT
 from guanxi.customers.selectors import get_contact_for
 from guanxi.integrations import dedupe, dedupe_accounts
 from guanxi.integrations.api.calls import caller
 from guanxi.integrations.dedupe_schedule import latest_scan, request_scan
 from guanxi.integrations.merge import MERGE_FIELDS, merge_contacts, related_counts, undo_merge
 
-CONTACT = "customers.contact"
-ACCOUNT = "customers.account"
-PAIRS_PER_PAGE = 50  # possible duplicate contacts, best first
+PAIRS_PER_PAGE = 50  # possible duplicate contacts (and accounts), best first
 
 
 @login_required

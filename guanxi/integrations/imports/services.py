@@ -315,13 +315,15 @@ class _DryRunDone(Exception):
 
 
 COUNTS = ["created_count", "updated_count", "skipped_count", "error_count"]
+# A job may be checked before it starts, and again while a check is queued.
+CHECKABLE = (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE, ImportStatus.CHECKING)
 
 
 def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     """Check every row exactly as the import would — through the same services, inside
     a transaction that is then rolled back — and store each problem by row and column."""
     _require_owner(actor, job)
-    if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE, ImportStatus.CHECKING):
+    if job.status not in CHECKABLE:
         raise ValidationError({"status": _("This import has already started.")})
     table = _table(job)
     kept = {ProblemKind.ERROR: 0, ProblemKind.WARNING: 0}
