@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guanxi.core.choices import AuditEvent
@@ -30,10 +32,45 @@ def links_of_contact(contact: Contact) -> list[str]:
     return [_link_line(link) for link in rows]
 
 
-def contacts_of_account(account: Account) -> list[str]:
-    """The account's people as lines of text, for the audit log."""
-    rows = AccountContact.objects.filter(account=account).select_related("contact").order_by("pk")
-    return [f"{link.contact}{' (primary)' if link.is_primary else ''}" for link in rows]
+def people_lines(account: Account, contact_ids: Iterable[int]) -> tuple[list[str], set[int]]:
+    """The account's people as lines of text for the audit log, limited to those a
+    change of the given contacts' links can touch: those contacts and the account's
+    primary contact. Returns the lines (in the order the links were made) and the ids
+    of the contacts they name."""
+    rows = (
+        AccountContact.objects.filter(account=account)
+        .filter(Q(contact_id__in=list(contact_ids)) | Q(is_primary=True))
+        .select_related("contact")
+        .order_by("pk")
+    )
+    links = list(rows)
+    return [person_line(link.contact, link.is_primary) for link in links], {
+        link.contact_id for link in links
+    }
+
+
+def person_line(contact: Contact, is_primary: bool) -> str:
+    return f"{contact}{' (primary)' if is_primary else ''}"
+
+
+def _only(lines: list[str], other: list[str]) -> list[str]:
+    left = Counter(other)
+    kept = []
+    for line in lines:
+        if left[line]:
+            left[line] -= 1
+        else:
+            kept.append(line)
+    return kept
+
+
+def people_change(before: list[str], after: list[str]) -> dict[str, Any]:
+    """An account's audit change of its people, as ``{"contacts": [old, new]}`` with only
+    the lines that differ (who left or changed, who joined or changed), not the whole
+    staff: an import of thousands of people into one company would otherwise write
+    each entry longer than the last. Empty when nothing changed."""
+    old, new = _only(before, after), _only(after, before)
+    return {"contacts": [old, new]} if old or new else {}
 
 
 def clean_links(errors: Errors, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -91,7 +128,7 @@ def replace_links(actor: User, contact: Contact, rows: list[dict[str, Any]]) -> 
     }
     touched = {pk: row["account"] for pk, row in wanted.items()}
     touched.update({pk: link.account for pk, link in existing.items() if pk not in wanted})
-    before = {pk: contacts_of_account(account) for pk, account in touched.items()}
+    before = {pk: people_lines(account, [contact.pk]) for pk, account in touched.items()}
     AccountContact.objects.filter(contact=contact).exclude(account_id__in=wanted).delete()
     for row in rows:
         _save_link(
@@ -102,7 +139,8 @@ def replace_links(actor: User, contact: Contact, rows: list[dict[str, Any]]) -> 
             is_current=row["is_current"],
         )
     for pk, account in touched.items():
-        changes = diff({"contacts": before[pk]}, {"contacts": contacts_of_account(account)})
+        lines, named = before[pk]
+        changes = people_change(lines, people_lines(account, named | {contact.pk})[0])
         if changes and not account.is_trashed:
             record_audit(actor=actor, event=AuditEvent.CHANGE, obj=account, changes=changes)
 
@@ -127,7 +165,7 @@ def link_contact_to_account(
         errors.add("is_primary", _("A former employee cannot be the primary contact."))
     errors.raise_if_any()
     contact_before = links_of_contact(contact)
-    account_before = contacts_of_account(account)
+    account_before = people_lines(account, [contact.pk])
     link = _save_link(contact, account, role=role, is_primary=is_primary, is_current=is_current)
     _audit_link_change(actor, contact, account, contact_before, account_before)
     index_record(contact)
@@ -139,7 +177,7 @@ def unlink_contact_from_account(*, actor: User, contact: Contact, account: Accou
     """Remove the contact from the account altogether (to keep them as a former
     employee, link them with ``is_current=False`` instead)."""
     contact_before = links_of_contact(contact)
-    account_before = contacts_of_account(account)
+    account_before = people_lines(account, [contact.pk])
     deleted, _rows = AccountContact.objects.filter(contact=contact, account=account).delete()
     if not deleted:
         raise ValidationError({"account": _("This contact is not linked to this account.")})
@@ -167,11 +205,12 @@ def _audit_link_change(
     contact: Contact,
     account: Account,
     contact_before: list[str],
-    account_before: list[str],
+    account_before: tuple[list[str], set[int]],
 ) -> None:
     changes = diff({"accounts": contact_before}, {"accounts": links_of_contact(contact)})
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=contact, changes=changes)
-    changes = diff({"contacts": account_before}, {"contacts": contacts_of_account(account)})
+    lines, named = account_before
+    changes = people_change(lines, people_lines(account, named | {contact.pk})[0])
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=account, changes=changes)

@@ -26,6 +26,7 @@ from guanxi.customers.models import (
     ContactEmail,
     ContactPhone,
 )
+from guanxi.customers.services.account_links import people_change, person_line
 from guanxi.customers.services.accounts import _apply as apply_account
 from guanxi.customers.services.accounts import account_snapshot
 from guanxi.customers.services.common import address_line
@@ -139,10 +140,6 @@ def _tag_changes(tags: list[Tag]) -> dict[str, Any]:
     return diff({"tags": []}, {"tags": sorted(t.name for t in tags)})
 
 
-def _contact_lines(account: Account, links: list[tuple[Contact, bool]]) -> list[str]:
-    return [f"{contact}{' (primary)' if primary else ''}" for contact, primary in links]
-
-
 def save_new_records(
     actor: User, accounts: list[NewAccount], contacts: list[NewContact], *, checking: bool = False
 ) -> list[AuditEntry]:
@@ -167,10 +164,12 @@ def save_new_records(
     linked = sorted({link.account.pk for link in links})
     locked = Account.all_objects.select_for_update().filter(pk__in=linked).order_by("pk")
     trashed = {account.pk for account in locked if account.deleted_at is not None}
-    existing: dict[int, list[tuple[Contact, bool]]] = {pk: [] for pk in linked}
-    old = AccountContact.objects.filter(account_id__in=linked).select_related("contact")
-    for link in old.order_by("pk"):
-        existing[link.account_id].append((link.contact, link.is_primary))
+    primary_of: dict[int, Contact] = {
+        link.account_id: link.contact
+        for link in AccountContact.objects.filter(
+            account_id__in=linked, is_primary=True
+        ).select_related("contact")
+    }
     primary_takers = [link for link in links if link.is_primary]
     last_primary = {link.account.pk: link for link in primary_takers}
     AccountContact.objects.filter(account_id__in=list(last_primary), is_primary=True).update(
@@ -209,13 +208,15 @@ def save_new_records(
                 entries.append(_audit(actor, AuditEvent.CREATE, account, changes))
         for row in rows:
             account = row["account"]
-            before = _contact_lines(account, existing[account.pk])
-            people = existing[account.pk]
+            # What ``replace_links`` would record: the contact joining and, when it
+            # takes the primary flag, the previous primary contact losing it.
+            previous = primary_of.get(account.pk) if row["is_primary"] else None
+            before = [person_line(previous, True)] if previous else []
+            after = [person_line(previous, False)] if previous else []
+            after.append(person_line(contact, bool(row["is_primary"])))
             if row["is_primary"]:
-                people = [(person, False) for person, _primary in people]
-            people = [*people, (contact, bool(row["is_primary"]))]
-            existing[account.pk] = people
-            changes = diff({"contacts": before}, {"contacts": _contact_lines(account, people)})
+                primary_of[account.pk] = contact
+            changes = people_change(before, after)
             if changes and not account.is_trashed:
                 entries.append(_audit(actor, AuditEvent.CHANGE, account, changes))
         changes = diff({}, new.snapshot)

@@ -242,6 +242,51 @@ def test_one_primary_contact_per_account(admin):
     assert AccountContact.objects.get(is_primary=True).contact == first
 
 
+def _people_changes(account):
+    return [
+        e.changes["contacts"]
+        for e in AuditEntry.objects.filter(
+            object_type="customers.account", object_id=str(account.pk), event=AuditEvent.CHANGE
+        ).order_by("pk")
+    ]
+
+
+def test_an_accounts_audit_names_only_the_people_whose_place_changed(admin):
+    account = make_account(owner=admin, name="Acme")
+    make_contact(owner=admin, family_name="王", given_name="芳", accounts=[{"account": account}])
+    boss = make_contact(
+        owner=admin, family_name="李", given_name="娜", accounts=[{"account": account}]
+    )
+    set_primary_contact(actor=admin, account=account, contact=boss)
+    newcomer = make_contact(owner=admin, family_name="赵", given_name="六")
+    link_contact_to_account(actor=admin, contact=newcomer, account=account)
+    link_contact_to_account(actor=admin, contact=newcomer, account=account, is_primary=True)
+    update_contact(actor=admin, contact=boss, accounts=[])
+    unlink_contact_from_account(actor=admin, contact=newcomer, account=account)
+    assert _people_changes(account) == [
+        [[], ["王芳"]],
+        [[], ["李娜"]],
+        [["李娜"], ["李娜 (primary)"]],
+        [[], ["赵六"]],  # the primary contact is unchanged: not named
+        [["李娜 (primary)", "赵六"], ["李娜", "赵六 (primary)"]],
+        [["李娜"], []],
+        [["赵六 (primary)"], []],
+    ]
+
+
+def test_an_accounts_audit_entry_does_not_grow_with_its_staff(admin):
+    account = make_account(owner=admin)
+    for number in range(12):
+        make_contact(
+            owner=admin,
+            family_name="Person",
+            given_name=str(number),
+            accounts=[{"account": account, "is_primary": True}],
+        )
+    last = _people_changes(account)[-1]
+    assert last == [["10 Person (primary)"], ["10 Person", "11 Person (primary)"]]
+
+
 def test_former_employee_cannot_become_primary(admin):
     account = make_account(owner=admin)
     former = make_contact(owner=admin, accounts=[{"account": account, "is_current": False}])
