@@ -102,17 +102,18 @@ def _orders(as_of: date) -> QuerySet[Order]:
 
 def _universe(as_of: date, ids: list[int] | None) -> IntArray:
     """Live accounts with an order or shown interest (of ``ids`` when given)."""
-    found: set[int] = set()
     sources: list[tuple[QuerySet[Any], str]] = [
         (_orders(as_of).values_list("account_id"), "account_id"),
         (
-            Lead.objects.filter(converted_account__deleted_at__isnull=True).values_list(
-                "converted_account_id"
-            ),
+            Lead.objects.filter(
+                converted_account__isnull=False, converted_account__deleted_at__isnull=True
+            ).values_list("converted_account_id"),
             "converted_account_id",
         ),
         (
-            Deal.objects.filter(account__deleted_at__isnull=True).values_list("account_id"),
+            Deal.objects.filter(
+                account__isnull=False, account__deleted_at__isnull=True
+            ).values_list("account_id"),
             "account_id",
         ),
         (
@@ -122,10 +123,10 @@ def _universe(as_of: date, ids: list[int] | None) -> IntArray:
             "account_id",
         ),
     ]
-    for query, column in sources:
-        distinct = query.order_by().distinct()  # no ordering column in the DISTINCT
-        found.update(row[0] for row in _each(distinct, column, ids) if row[0] is not None)
-    return np.array(sorted(found), dtype=np.int64)
+    found = [
+        _columns_of(query.order_by().distinct(), "i", column, ids)[0] for query, column in sources
+    ]
+    return np.unique(np.concatenate(found)).astype(np.int64)
 
 
 class _Columns:
@@ -291,122 +292,71 @@ def gather(
         )
     )
     product_cost = _as_money(product_cost)
-    (returns,) = cols.fill(
-        list(
-            _each(
-                Return.objects.filter(
-                    return_date__gt=start,
-                    return_date__lte=as_of,
-                    order__status=OrderStatus.CONFIRMED,
-                    order__account__deleted_at__isnull=True,
-                )
-                .values("order__account_id")
-                .annotate(total=Sum("total_base"))
-                .values_list("order__account_id", "total"),
-                "order__account_id",
-                ids,
+    (returns,) = cols.put(
+        *_columns_of(
+            Return.objects.filter(
+                return_date__gt=start,
+                return_date__lte=as_of,
+                order__status=OrderStatus.CONFIRMED,
+                order__account__deleted_at__isnull=True,
             )
-        )
-    )
-    (tickets,) = cols.fill(
-        list(
-            _each(
-                Ticket.objects.filter(created_at__date__gt=start, created_at__date__lte=as_of)
-                .exclude(account=None)
-                .values("account_id")
-                .annotate(n=Count("pk"))
-                .values_list("account_id", "n"),
-                "account_id",
-                ids,
-            )
-        )
-    )
-    links: QuerySet[Any] = Activity.accounts.through.objects.filter(
-        activity__deleted_at__isnull=True
-    )
-    visits_rows = list(
-        _each(
-            links.filter(
-                activity__kind=ActivityKind.MEETING,
-                activity__at__date__gt=start,
-                activity__at__date__lte=as_of,
-            )
-            .values("account_id")
-            .annotate(n=Count("activity_id"))
-            .values_list("account_id", "n"),
-            "account_id",
-            ids,
-        )
-    )
-    (meetings,) = cols.fill(visits_rows)
-    (service_visits,) = cols.fill(
-        list(
-            _each(
-                Visit.objects.filter(
-                    status=VisitStatus.DONE,
-                    completed_at__date__gt=start,
-                    completed_at__date__lte=as_of,
-                )
-                .values("ticket__account_id")
-                .annotate(n=Count("pk"))
-                .values_list("ticket__account_id", "n"),
-                "ticket__account_id",
-                ids,
-            )
-        )
-    )
-    (activities,) = cols.fill(
-        list(
-            _each(
-                links.values("account_id")
-                .annotate(n=Count("activity_id"))
-                .values_list("account_id", "n"),
-                "account_id",
-                ids,
-            )
-        )
-    )
-    (leads,) = cols.fill(
-        list(
-            _each(
-                Lead.objects.exclude(converted_account=None)
-                .values("converted_account_id")
-                .annotate(n=Count("pk"))
-                .values_list("converted_account_id", "n"),
-                "converted_account_id",
-                ids,
-            )
-        )
-    )
-    (deals,) = cols.fill(
-        list(
-            _each(
-                Deal.objects.values("account_id")
-                .annotate(n=Count("pk"))
-                .values_list("account_id", "n"),
-                "account_id",
-                ids,
-            )
-        )
-    )
-    category_rows = list(
-        _each(
-            OrderLine.objects.filter(line_orders)
-            .exclude(product__category="")
-            .values("order__account_id", "product__category")
-            .annotate(n=Count("pk"))
-            .values_list("order__account_id", "product__category", "n"),
+            .values("order__account_id")
+            .annotate(total=_float(Sum("total_base")))
+            .values_list("order__account_id", "total"),
+            "if",
             "order__account_id",
             ids,
         )
     )
-    categories = np.zeros(n, dtype=np.float64)
-    if category_rows:
-        where, known = cols.positions([row[0] for row in category_rows])
-        np.add.at(categories, where[known], 1)
+    returns = _as_money(returns)
+    links: QuerySet[Any] = Activity.accounts.through.objects.filter(
+        activity__deleted_at__isnull=True
+    )
+    counts: list[tuple[QuerySet[Any], str]] = [
+        (
+            Ticket.objects.filter(
+                account__isnull=False, created_at__date__gt=start, created_at__date__lte=as_of
+            ),
+            "account_id",
+        ),
+        (
+            links.filter(
+                activity__kind=ActivityKind.MEETING,
+                activity__at__date__gt=start,
+                activity__at__date__lte=as_of,
+            ),
+            "account_id",
+        ),
+        (
+            Visit.objects.filter(
+                status=VisitStatus.DONE,
+                ticket__account__isnull=False,
+                completed_at__date__gt=start,
+                completed_at__date__lte=as_of,
+            ),
+            "ticket__account_id",
+        ),
+        (links, "account_id"),
+        (Lead.objects.filter(converted_account__isnull=False), "converted_account_id"),
+        (Deal.objects.filter(account__isnull=False), "account_id"),
+    ]
+    tickets, meetings, service_visits, activities, leads, deals = (
+        cols.put(
+            *_columns_of(
+                query.values(column).annotate(n=Count("pk")).values_list(column, "n"),
+                "ii",
+                column,
+                ids,
+            )
+        )[0]
+        for query, column in counts
+    )
+    bought = _categories_bought(line_orders, ids)
+    where, known = cols.positions(bought.account_ids.tolist())
+    categories = np.bincount(where[known], minlength=n).astype(np.float64)
     categories_sold = Product.objects.exclude(category="").values("category").distinct().count()
     nps = _latest_nps(cols, as_of, ids)
-    needs, sources = _needs(cols, category_rows, needs_mapping, as_of, ids)
+    needs, sources = _needs(cols, bought, needs_mapping, as_of, ids)
     return Inputs(
         as_of=as_of,
         window_start=start,
@@ -433,6 +383,46 @@ def gather(
         activities=activities.astype(np.int64),
         needs=needs,
         needs_sources=sources,
+    )
+
+
+@dataclass(frozen=True)
+class CategoriesBought:
+    """Order lines per (customer, product category), sorted by customer then category
+    name: ``names[codes[i]]`` is row i's category."""
+
+    account_ids: IntArray
+    codes: IntArray
+    counts: FloatArray
+    names: list[str]
+
+
+def _categories_bought(line_orders: Q, ids: list[int] | None) -> CategoriesBought:
+    """Lines grouped by customer and product (numbers only: read as arrays), then by
+    category here (the catalogue's few hundred products map to their categories)."""
+    account_ids, product_ids, counts = _columns_of(
+        OrderLine.objects.filter(line_orders)
+        .exclude(product__category="")
+        .values("order__account_id", "product_id")
+        .annotate(n=Count("pk"))
+        .values_list("order__account_id", "product_id", "n"),
+        "iii",
+        "order__account_id",
+        ids,
+    )
+    category_of = dict(
+        Product.objects.filter(pk__in=np.unique(product_ids).tolist()).values_list("pk", "category")
+    )
+    names = sorted(set(category_of.values()))
+    code_of = {pk: names.index(name) for pk, name in category_of.items()}
+    codes = np.array([code_of[pk] for pk in product_ids.tolist()], dtype=np.int64)
+    keys, inverse = np.unique(account_ids * max(len(names), 1) + codes, return_inverse=True)
+    width = max(len(names), 1)
+    return CategoriesBought(
+        account_ids=(keys // width).astype(np.int64),
+        codes=(keys % width).astype(np.int64),
+        counts=np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.float64),
+        names=names,
     )
 
 
@@ -466,7 +456,7 @@ def _latest_nps(cols: _Columns, as_of: date, ids: list[int] | None) -> FloatArra
 
 def _needs(
     cols: _Columns,
-    category_rows: list[tuple[Any, ...]],
+    bought: CategoriesBought,
     mapping: list[dict[str, str]],
     as_of: date,
     ids: list[int] | None,
@@ -497,20 +487,23 @@ def _needs(
             by_category.setdefault(match, entry["need"])
         elif entry["source"] == "tag":
             tags.setdefault(match, entry["need"])
-    # Each (customer, category) row as ``add`` would take it, placed with one search
-    # for them all (a search per row was most of this step at 100,000 customers).
-    hits = [
-        (account_id, category, float(count), need)
-        for account_id, category, count in category_rows
-        if (need := by_category.get(str(category).casefold()))
-    ]
-    where, known = cols.positions([hit[0] for hit in hits])
-    for (_account, category, count, need), position, ok in zip(
-        hits, where.tolist(), known.tolist(), strict=True
-    ):
-        if ok:
+    # The (customer, category) rows of mapped categories, placed with one search.
+    need_of = [by_category.get(name.casefold()) for name in bought.names]
+    mapped = np.array([need is not None for need in need_of], dtype=bool)
+    hits = np.flatnonzero(mapped[bought.codes]) if bought.names else np.zeros(0, np.int64)
+    where, known = cols.positions(bought.account_ids[hits].tolist())
+    placed = zip(
+        bought.codes[hits].tolist(),
+        bought.counts[hits].tolist(),
+        where.tolist(),
+        known.tolist(),
+        strict=True,
+    )
+    for code, count, position, ok in placed:
+        need = need_of[code]
+        if ok and need is not None:
+            key = f"category:{bought.names[code]}\u0001{need}"
             signals[0, position, NEEDS.index(need)] += count
-            key = f"category:{category}\u0001{need}"
             found = sources.setdefault(position, {})
             found[key] = found.get(key, 0) + count
     if tags:
