@@ -10,8 +10,10 @@ made are found by name. A row goes through ``import_row`` itself (in its savepoi
 after the rows decided before it are saved) whenever the batch could not decide it
 exactly as that would:
 
-- it matches a record (by its ID in the old system, email or phone) and duplicates
-  are to be updated ("link and update"): merges stay on the per-row path;
+- it matches a record (by its ID in the old system, email or phone), duplicates are
+  to be updated ("link and update") and the row would change a value of that record
+  (the update is ``update_contact``'s, per row); a row repeating what the record holds
+  is decided by the batch (updated, nothing written);
 - its ID in the old system is one an earlier row of the batch gave its new contact
   (IDs in the old system are otherwise looked up and kept for the batch: see
   ``batch_refs.py``);
@@ -81,6 +83,7 @@ from guanxi.integrations.imports.models import (
     LikelyDuplicates,
     OnDuplicate,
 )
+from guanxi.integrations.imports.rows import changed_values
 from guanxi.integrations.match_rules import person_rules
 from guanxi.lib.companies import normalize_company
 from guanxi.lib.matching import Features, PersonRecord, features
@@ -250,6 +253,23 @@ class ContactBatch:
             condition |= Q(name__iexact=name)
         self.tags = {t.name.lower(): t for t in Tag.objects.filter(condition)}
 
+    def _load_matched(self, rows: list[tuple[int, Cells]]) -> None:
+        """In "link and update": the saved contacts the rows may match (by ID in the old
+        system, email or phone), as stored now, and which of them the importer may
+        change (one query each)."""
+        self.matched: dict[int, Contact] = {}
+        self.changeable: set[int] = set()
+        if self.on_duplicate != OnDuplicate.UPDATE:
+            return
+        pks = {*self.in_file.values(), *self.exact.values()}
+        for _line, cells in rows:
+            named = self.old_ids.record(_old_id(cells)) if _old_id(cells) else None
+            if named is not None:
+                pks.add(named)
+        self.matched = Contact.objects.in_bulk(list(pks))
+        may = restrict(Contact.objects.all(), self.actor, "change").filter(pk__in=list(pks))
+        self.changeable = set(may.values_list("pk", flat=True))
+
     def _tag_names(self, prepared: _Prepared) -> list[str]:
         """The names ``clean_tags`` would look up for the row (normalised, once each)."""
         wanted: list[str] = []
@@ -290,6 +310,7 @@ class ContactBatch:
         self._load_accounts(sorted({c["company"] for _line, c in rows if c.get("company")}))
         self._load_tags({n for row in prepared for n in self._tag_names(row)})
         self.old_ids = OldSystemIds(self.actor, (_old_id(cells) for _line, cells in rows))
+        self._load_matched(rows)
         self.pending: list[_Pending] = []
         # Contacts made by earlier rows of the batch (saved or not), by email / phone
         # and by name in pinyin, with what the duplicate engine knows of them.
@@ -314,8 +335,9 @@ class ContactBatch:
                 missing = set(self._tag_names(row)) - set(self.tags)
                 if missing:
                     self._load_tags(set(self.tags) | missing)
-                if self.on_duplicate == OnDuplicate.UPDATE:  # it may have changed a candidate
+                if self.on_duplicate == OnDuplicate.UPDATE:  # it may have changed a record
                     self._load_candidates(prepared[index + 1 :])
+                    self._load_matched(rows[index + 1 :])
                 self.touched |= row.marks
         self.flush()
         return decisions
@@ -382,8 +404,28 @@ class ContactBatch:
             errors = [(p.field, p.message) for p in row.problems]
             return "error", [*errors, ("external_id", not_yours(CONTACTS))], []
         if self.on_duplicate == OnDuplicate.UPDATE:
-            raise _PerRow
+            return self._updated(Match(Contact(pk=pk), "external_id"), row)
         return "skipped", [], []
+
+    def _updated(self, match: Match, row: _Prepared) -> Decision:
+        """What ``import_row`` decides for a row matching a record in "link and update"
+        when the row changes none of its values: updated (or, same in file, skipped
+        when the importer may not change it; else an error), nothing written; a row
+        with a bad value is an error (the record is not updated without it). A row
+        that would change the record, or matching a contact made by this batch, goes
+        through ``import_row``."""
+        if row.problems:
+            return "error", [(p.field, p.message) for p in row.problems], []
+        record = self.matched.get(match.record.pk) if match.record.pk else None
+        if record is None or changed_values(CONTACTS, record, row.kwargs):
+            raise _PerRow
+        changeable = record.pk in self.changeable
+        if match.in_file:
+            warnings = [(match.field, same_in_file_warning(match))]
+            return ("updated" if changeable else "skipped"), [], warnings
+        if not changeable:
+            return "error", [(match.field, not_yours(CONTACTS))], []
+        return "updated", [], []
 
     def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
         if row.marks & self.touched:
@@ -398,7 +440,7 @@ class ContactBatch:
         match = self._match(row)
         if match is not None:
             if self.on_duplicate == OnDuplicate.UPDATE:
-                raise _PerRow  # merges stay on the per-row path
+                return self._updated(match, row)
             if match.in_file:
                 return "skipped", [], [(match.field, same_in_file_warning(match))]
             return "skipped", [], []

@@ -87,8 +87,25 @@ def _match(actor: User, job: ImportJob, cells: dict[str, str], on_duplicate: str
     return exact_match(actor, job, cells)
 
 
+def changed_values(target: str, existing: Model, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The row's updatable values that differ from the record's (a related record by
+    its pk): a row repeating what the record holds changes nothing, not even when it
+    was last saved."""
+    changes = {}
+    for key in UPDATABLE[target]:
+        if key not in kwargs:
+            continue
+        model_field = existing._meta.get_field(key)
+        value = kwargs[key]
+        if model_field.is_relation:
+            value = getattr(value, "pk", value)
+        if getattr(existing, getattr(model_field, "attname", key)) != value:
+            changes[key] = kwargs[key]
+    return changes
+
+
 def _update(actor: User, target: str, existing: Model, kwargs: dict[str, Any]) -> None:
-    changes = {k: kwargs[k] for k in UPDATABLE[target] if k in kwargs}
+    changes = changed_values(target, existing, kwargs)
     if changes and isinstance(existing, Account):
         update_account(actor=actor, account=existing, **changes)
     elif changes and isinstance(existing, Contact):
@@ -154,6 +171,9 @@ def import_row(actor: User, job: ImportJob, row: int, cells: dict[str, str]) -> 
         external_id = cells.get("external_id", "")[:100]
         match = _match(actor, job, cells, on_duplicate)
         if match is not None:
+            if problems and on_duplicate == OnDuplicate.UPDATE:
+                # Not "updated" without the values the row got wrong: its errors.
+                return RowResult("error", [(p.field, p.message) for p in problems])
             return _matched(actor, job, match, kwargs, on_duplicate)
         if on_duplicate != OnDuplicate.CREATE and not problems:
             likely = likely_duplicate(actor, job.target, cells, kwargs)

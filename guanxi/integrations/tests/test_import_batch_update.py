@@ -1,0 +1,113 @@
+""" "Link and update" a batch at a time: a row matching a record (by its ID in the old
+system, email or phone) that changes none of its values is decided by the batch
+(updated, nothing written); one that changes a value goes through ``import_row``; both
+end as row by row, for an importer who may change every contact and for one who sees
+contacts they may not change."""
+
+from __future__ import annotations
+
+from ast import literal_eval
+from datetime import date
+from typing import Any
+
+import pytest
+
+from guanxi.core.models import AuditEntry, Role, RoleGrant
+from guanxi.customers.models import Contact
+from guanxi.integrations.imports import services
+from guanxi.integrations.tests import test_import_batch as base
+from guanxi.integrations.tests.test_import_batch import IDS, OPTIONS, _both_ways, _import, _old_refs
+from guanxi.testing.users import make_user
+
+pytestmark = pytest.mark.django_db
+UPDATE = OPTIONS[3]
+world = base.world  # the admin, an existing 张伟 at 华信 and his phone
+
+
+def _people(birthdays: dict[int, str] | None = None) -> list[str]:
+    """Twelve people with their own phone and email; ``birthdays`` by row index."""
+    birthdays = birthdays or {}
+    return [
+        f"欧阳,{'一二三四五六七八九十甲乙'[i]},1390000{i:04d},p{i}@people.example,,,,"
+        f"{birthdays.get(i, '')},,,"
+        for i in range(12)
+    ]
+
+
+def _spy(monkeypatch: Any) -> list[int]:
+    calls: list[int] = []
+    real = services._import_unit
+
+    def spy(actor: Any, job: Any, table: Any, unit: Any) -> Any:
+        calls.append(unit[0][0])
+        return real(actor, job, table, unit)
+
+    monkeypatch.setattr(services, "_import_unit", spy)
+    return calls
+
+
+def test_a_file_imported_again_to_update_is_decided_by_the_batch_but_for_changed_rows(
+    world, settings, monkeypatch
+):
+    settings.IMPORT_BATCH_SIZE = 6
+    _import(world, OPTIONS[0], rows=_people({3: "1990-01-02"}))
+    saved = {c.pk: c.updated_at for c in Contact.objects.all()}
+    entries = AuditEntry.objects.count()
+    calls = _spy(monkeypatch)
+
+    # The same file again, one birthday changed (row 9: line 11) and one added (line 6).
+    again = _import(world, UPDATE, rows=_people({3: "1990-01-02", 4: "1985-05-06", 9: "不是日期"}))
+
+    counts = (again.created_count, again.updated_count, again.skipped_count, again.error_count)
+    assert counts == (0, 11, 0, 1)  # row 9's birthday is not a date: its error, not updated
+    assert calls == [6]  # only the row that changes its record went through import_row
+    assert Contact.objects.get(given_name="五").birthday == date(1985, 5, 6)
+    assert Contact.objects.get(given_name="四").birthday == date(1990, 1, 2)
+    unchanged = {c.pk: c.updated_at for c in Contact.objects.exclude(given_name="五")}
+    assert unchanged == {pk: at for pk, at in saved.items() if pk in unchanged}
+    # The one change's audit entry, and the jobs' own.
+    changes = AuditEntry.objects.filter(pk__gt=entries, object_type="customers.contact")
+    assert [e.changes for e in changes] == [{"birthday": [None, "1985-05-06"]}]
+
+
+def _sees_all_changes_own() -> Any:
+    role = Role.objects.create(code="importer", name="Importer")
+    for object_type in ("customers.contact", "customers.account"):
+        for action, scope in (("view", "all"), ("add", "own"), ("change", "own")):
+            RoleGrant.objects.create(role=role, object_type=object_type, action=action, scope=scope)
+    importer = make_user()
+    importer.roles.add(role)
+    return importer
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["import", "check"])
+@pytest.mark.parametrize("who", ["admin", "sees all, changes own"])
+def test_link_and_update_is_batched_exactly_as_row_by_row(world, settings, monkeypatch, who, check):
+    """The file of ``test_import_batch`` with the IDs in the old system, in "link and
+    update": the existing 张伟 (by phone, and by OLD-1) is the admin's, which the second
+    importer sees but may not change (the row's error); rows repeating an earlier
+    row's email or phone match what that row made."""
+    _old_refs(world)
+    importer = world if who == "admin" else _sees_all_changes_own()
+    calls: list[int] = []
+    per_row, batched = _both_ways(
+        settings, importer, UPDATE, check=check, monkeypatch=monkeypatch, ids=IDS, calls=calls
+    )
+
+    mine = "This matches a contact you may not change." in per_row["problems"]
+    assert mine is (who != "admin")
+    assert literal_eval(per_row["counts"])[1] >= 2  # rows updated
+    for key in per_row:
+        assert batched[key] == per_row[key], key
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batch", "row by row"])
+def test_a_matching_row_with_a_bad_value_is_an_error_not_an_update(world, settings, batched):
+    settings.IMPORT_BATCH_CONTACTS = batched
+    _import(world, OPTIONS[0], rows=_people())
+
+    again = _import(world, UPDATE, rows=_people({2: "不是日期", 5: "1970-02-03"}))
+
+    assert (again.updated_count, again.error_count) == (11, 1)
+    assert [(p.row, p.column) for p in again.row_errors.all()] == [(4, "birthday")]
+    assert Contact.objects.get(given_name="六").birthday == date(1970, 2, 3)
