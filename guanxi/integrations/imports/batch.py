@@ -10,10 +10,9 @@ made are found by name. A row goes through ``import_row`` itself (in its savepoi
 after the rows decided before it are saved) whenever the batch could not decide it
 exactly as that would:
 
-- it matches a record (by its ID in the old system, email or phone), duplicates are
-  to be updated ("link and update") and the row would change a value of that record
-  (the update is ``update_contact``'s, per row); a row repeating what the record holds
-  is decided by the batch (updated, nothing written);
+- it matches a contact an earlier row of the batch made and duplicates are to be
+  updated ("link and update"; a match with a saved record is updated by the batch,
+  ``update_contact`` with the values that differ, nothing when none do);
 - its ID in the old system is one an earlier row of the batch gave its new contact
   (IDs in the old system are otherwise looked up and kept for the batch: see
   ``batch_refs.py``);
@@ -37,7 +36,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
@@ -54,6 +53,7 @@ from guanxi.customers.services.bulk_contacts import (
     save_new_records,
 )
 from guanxi.customers.services.common import first_team_of, split_tag_names
+from guanxi.customers.services.contacts import update_contact
 from guanxi.integrations.imports.batch_refs import OldSystemIds
 from guanxi.integrations.imports.candidates import Candidate, load_candidates
 from guanxi.integrations.imports.fields import (
@@ -174,6 +174,12 @@ class _Accounts:
         order = {id(a): i for i, a in enumerate(self.all)} if len(found) > 1 else {}
         ordered = sorted(found.values(), key=lambda a: order.get(id(a), 0))
         return first_named(ordered, name)
+
+
+def _errors_of(error: ValidationError, kwargs: dict[str, Any]) -> list[tuple[str, str]]:
+    """A service's refusal as the row's errors, keyed by import field."""
+    messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    return [(field_of_error(k, kwargs), " ".join(str(m) for m in v)) for k, v in messages.items()]
 
 
 class ContactBatch:
@@ -408,24 +414,38 @@ class ContactBatch:
         return "skipped", [], []
 
     def _updated(self, match: Match, row: _Prepared) -> Decision:
-        """What ``import_row`` decides for a row matching a record in "link and update"
-        when the row changes none of its values: updated (or, same in file, skipped
-        when the importer may not change it; else an error), nothing written; a row
-        with a bad value is an error (the record is not updated without it). A row
-        that would change the record, or matching a contact made by this batch, goes
-        through ``import_row``."""
+        """What ``import_row`` decides for a row matching a saved record in "link and
+        update": the record updated with the values that differ (``update_contact``, in
+        a savepoint, after the rows decided before it are saved) or, when none differ,
+        counted as updated with nothing written; same in file, skipped when the
+        importer may not change it, else an error; a row with a bad value is an error
+        (the record is not updated without it). A row matching a contact made by this
+        batch goes through ``import_row``."""
         if row.problems:
             return "error", [(p.field, p.message) for p in row.problems], []
         record = self.matched.get(match.record.pk) if match.record.pk else None
-        if record is None or changed_values(CONTACTS, record, row.kwargs):
+        if record is None:
             raise _PerRow
         changeable = record.pk in self.changeable
+        warnings: list[tuple[str, str]] = []
         if match.in_file:
             warnings = [(match.field, same_in_file_warning(match))]
-            return ("updated" if changeable else "skipped"), [], warnings
-        if not changeable:
+            if not changeable:
+                return "skipped", [], warnings
+        elif not changeable:
             return "error", [(match.field, not_yours(CONTACTS))], []
-        return "updated", [], []
+        changes = changed_values(CONTACTS, record, row.kwargs)
+        if changes:
+            self.flush()  # the audit log in file order
+            try:
+                with transaction.atomic():
+                    update_contact(actor=self.actor, contact=record, **changes)
+            except ValidationError as error:
+                record.refresh_from_db()
+                return "error", _errors_of(error, row.kwargs), []
+            # The candidates loaded for the batch stay as they are: none of the values
+            # an update changes is compared with a row (``draft_record``).
+        return "updated", [], warnings
 
     def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
         if row.marks & self.touched:
@@ -486,11 +506,7 @@ class ContactBatch:
                 actor=self.actor, team=self._team(owner), owner=owner, **fields
             )
         except ValidationError as error:
-            messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            found = [
-                (field_of_error(k, kwargs), " ".join(str(m) for m in v))
-                for k, v in messages.items()
-            ]
+            found = _errors_of(error, kwargs)
             return "error", [(p.field, p.message) for p in problems] + found, []
         if problems:
             return "error", [(p.field, p.message) for p in problems], []
