@@ -214,9 +214,18 @@ class ContactBatch:
         for kind, model in (("email", ContactEmail), ("phone", ContactPhone)):
             if not wanted[kind]:
                 continue
-            rows = model.objects.filter(value__in=wanted[kind], contact__in=queryset.values("pk"))
-            for value, pk in rows.values_list("value", "contact_id"):
-                found[(kind, value)] = min(pk, found.get((kind, value), pk))
+            # The contacts with these values first, then which of them ``queryset``
+            # holds: asked in one query, the database may read all of ``queryset``
+            # (every contact the import made so far) for each batch.
+            rows = list(
+                model.objects.filter(value__in=wanted[kind]).values_list("value", "contact_id")
+            )
+            among = set(
+                queryset.filter(pk__in={pk for _value, pk in rows}).values_list("pk", flat=True)
+            )
+            for value, pk in rows:
+                if pk in among:
+                    found[(kind, value)] = min(pk, found.get((kind, value), pk))
         return found
 
     def _load_candidates(self, prepared: list[_Prepared]) -> None:

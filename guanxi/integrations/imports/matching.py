@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.access import is_permitted, restrict
 from guanxi.core.models import User
-from guanxi.customers.models import Account, Contact
+from guanxi.customers.models import Account, Contact, ContactEmail, ContactPhone
 from guanxi.integrations.account_matching import domain_key, name_key
 from guanxi.integrations.dedupe import draft_record, record_of, with_details
 from guanxi.integrations.dedupe_accounts import find_account_duplicates_for
@@ -63,9 +63,13 @@ def contact_keys(cells: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _contacts_with(queryset: QuerySet[Contact], field: str, value: str) -> Contact | None:
-    if field.startswith("email"):
-        return queryset.filter(emails__value=value).order_by("pk").first()
-    return queryset.filter(phones__value=value).order_by("pk").first()
+    """The first contact of ``queryset`` with this email or phone. The contacts with the
+    value are found first (indexed), then those of ``queryset`` among them: joined in
+    one query, the database may read all of ``queryset`` first (the records an import
+    made, hundreds of thousands of them, when its statistics are out of date)."""
+    points = ContactEmail if field.startswith("email") else ContactPhone
+    ids = list(points.objects.filter(value=value).values_list("contact_id", flat=True))
+    return queryset.filter(pk__in=ids).order_by("pk").first() if ids else None
 
 
 def account_by_name(queryset: QuerySet[Account], name: str) -> Account | None:
@@ -86,13 +90,13 @@ def accounts_named(queryset: QuerySet[Account], names_: list[str]) -> list[Accou
     plain = {n.strip().upper() for n in names_ if name_key(n)}
     if not stored:
         return []
-    found = queryset.filter(name_key__in=stored).order_by("pk")
-    by_name = queryset.annotate(upper_name=Upper("name")).filter(upper_name__in=plain)
-    return sorted({a.pk: a for a in [*found, *by_name.order_by("pk")]}.values(), key=_pk)
-
-
-def _pk(account: Account) -> int:
-    return int(account.pk)
+    # Found by the indexed keys first, then narrowed to ``queryset`` (see
+    # ``_contacts_with``).
+    every = Account._base_manager.all()
+    ids = set(every.filter(name_key__in=stored).values_list("pk", flat=True))
+    upper = every.annotate(upper_name=Upper("name")).filter(upper_name__in=plain)
+    ids |= set(upper.values_list("pk", flat=True))
+    return list(queryset.filter(pk__in=ids).order_by("pk")) if ids else []
 
 
 def first_named(accounts: list[Account], name: str) -> Account | None:
