@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,44 +31,31 @@ def links_of_contact(contact: Contact) -> list[str]:
     return [_link_line(link) for link in rows]
 
 
-def people_lines(account: Account, contact_ids: Iterable[int]) -> tuple[list[str], set[int]]:
-    """The account's people as lines of text for the audit log, limited to those a
-    change of the given contacts' links can touch: those contacts and the account's
-    primary contact. Returns the lines (in the order the links were made) and the ids
-    of the contacts they name."""
+def people_lines(account: Account, contact_ids: Iterable[int]) -> dict[int, str]:
+    """The account's people as lines of text for the audit log, by contact id (in the
+    order the links were made), limited to those a change of the given contacts'
+    links can touch: those contacts and the account's primary contact."""
     rows = (
         AccountContact.objects.filter(account=account)
         .filter(Q(contact_id__in=list(contact_ids)) | Q(is_primary=True))
         .select_related("contact")
         .order_by("pk")
     )
-    links = list(rows)
-    return [person_line(link.contact, link.is_primary) for link in links], {
-        link.contact_id for link in links
-    }
+    return {link.contact_id: person_line(link.contact, link.is_primary) for link in rows}
 
 
 def person_line(contact: Contact, is_primary: bool) -> str:
     return f"{contact}{' (primary)' if is_primary else ''}"
 
 
-def _only(lines: list[str], other: list[str]) -> list[str]:
-    left = Counter(other)
-    kept = []
-    for line in lines:
-        if left[line]:
-            left[line] -= 1
-        else:
-            kept.append(line)
-    return kept
-
-
-def people_change(before: list[str], after: list[str]) -> dict[str, Any]:
+def people_change(before: dict[int, str], after: dict[int, str]) -> dict[str, Any]:
     """An account's audit change of its people, as ``{"contacts": [old, new]}`` with only
-    the lines that differ (who left or changed, who joined or changed), not the whole
-    staff: an import of thousands of people into one company would otherwise write
-    each entry longer than the last. Empty when nothing changed."""
-    old, new = _only(before, after), _only(after, before)
+    the lines of the people whose place changed (by contact: two people may share a
+    name): who left or changed, then who joined or changed. Not the whole staff: an
+    import of thousands of people into one company would otherwise write each entry
+    longer than the last. Empty when nothing changed."""
+    old = [line for pk, line in before.items() if after.get(pk) != line]
+    new = [line for pk, line in after.items() if before.get(pk) != line]
     return {"contacts": [old, new]} if old or new else {}
 
 
@@ -139,8 +125,7 @@ def replace_links(actor: User, contact: Contact, rows: list[dict[str, Any]]) -> 
             is_current=row["is_current"],
         )
     for pk, account in touched.items():
-        lines, named = before[pk]
-        changes = people_change(lines, people_lines(account, named | {contact.pk})[0])
+        changes = people_change(before[pk], people_lines(account, [*before[pk], contact.pk]))
         if changes and not account.is_trashed:
             record_audit(actor=actor, event=AuditEvent.CHANGE, obj=account, changes=changes)
 
@@ -205,12 +190,11 @@ def _audit_link_change(
     contact: Contact,
     account: Account,
     contact_before: list[str],
-    account_before: tuple[list[str], set[int]],
+    account_before: dict[int, str],
 ) -> None:
     changes = diff({"accounts": contact_before}, {"accounts": links_of_contact(contact)})
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=contact, changes=changes)
-    lines, named = account_before
-    changes = people_change(lines, people_lines(account, named | {contact.pk})[0])
+    changes = people_change(account_before, people_lines(account, [*account_before, contact.pk]))
     if changes:
         record_audit(actor=actor, event=AuditEvent.CHANGE, obj=account, changes=changes)

@@ -211,9 +211,9 @@ def save_new_records(
             # What ``replace_links`` would record: the contact joining and, when it
             # takes the primary flag, the previous primary contact losing it.
             previous = primary_of.get(account.pk) if row["is_primary"] else None
-            before = [person_line(previous, True)] if previous else []
-            after = [person_line(previous, False)] if previous else []
-            after.append(person_line(contact, bool(row["is_primary"])))
+            before = {previous.pk: person_line(previous, True)} if previous else {}
+            after = {previous.pk: person_line(previous, False)} if previous else {}
+            after[contact.pk] = person_line(contact, bool(row["is_primary"]))
             if row["is_primary"]:
                 primary_of[account.pk] = contact
             changes = people_change(before, after)

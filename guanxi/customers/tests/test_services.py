@@ -349,3 +349,45 @@ def test_team_must_be_one_of_the_owners_teams_for_a_rep(rep):
     with pytest.raises(ValidationError) as exc:
         create_contact(actor=rep, family_name="张", team=foreign)
     assert exc.value.message_dict == {"team": ["Choose one of the owner's teams."]}
+
+
+def test_two_people_of_one_name_are_told_apart_in_the_accounts_audit(admin):
+    account = make_account(owner=admin, name="Acme")
+    make_contact(owner=admin, family_name="王", given_name="芳", accounts=[{"account": account}])
+    second = make_contact(owner=admin, family_name="王", given_name="芳")
+    link_contact_to_account(actor=admin, contact=second, account=account, is_primary=True)
+    first = AccountContact.objects.filter(account=account).order_by("pk").first().contact
+    set_primary_contact(actor=admin, account=account, contact=first)
+    assert _people_changes(account)[-2:] == [
+        [[], ["王芳 (primary)"]],  # the second one joined as the primary contact
+        # back to the first one: both changed, in the order they joined
+        [["王芳", "王芳 (primary)"], ["王芳 (primary)", "王芳"]],
+    ]
+
+
+def test_a_namesake_taking_the_primary_flag_in_bulk_is_audited_as_one_by_one(admin):
+    from guanxi.customers.services.bulk_contacts import prepare_contact, save_new_records
+
+    account = make_account(owner=admin, name="Acme")
+    make_contact(
+        owner=admin,
+        family_name="王",
+        given_name="芳",
+        accounts=[{"account": account, "is_primary": True}],
+    )
+    new = prepare_contact(
+        actor=admin,
+        team=None,
+        family_name="王",
+        given_name="芳",
+        accounts=[{"account": account, "is_primary": True}],
+    )
+    save_new_records(admin, [], [new])
+    create_contact(
+        actor=admin,
+        family_name="王",
+        given_name="芳",
+        accounts=[{"account": account, "is_primary": True}],
+    )
+    takeover = [["王芳 (primary)"], ["王芳", "王芳 (primary)"]]
+    assert _people_changes(account)[-2:] == [takeover, takeover]
