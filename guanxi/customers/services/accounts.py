@@ -76,10 +76,14 @@ def account_snapshot(account: Account) -> dict[str, Any]:
     }
 
 
+def website_as_stored(value: str) -> str:
+    """A web address as an account keeps it (``https://`` added when no scheme is)."""
+    url = value.strip()
+    return f"https://{url}" if url and "://" not in url else url
+
+
 def _clean_website(errors: Errors, value: Any) -> str:
-    url = clean_text(errors, "website", value, max_length=200)
-    if url and "://" not in url:
-        url = f"https://{url}"
+    url = website_as_stored(clean_text(errors, "website", value, max_length=200))
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)

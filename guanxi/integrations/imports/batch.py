@@ -83,7 +83,7 @@ from guanxi.integrations.imports.models import (
     LikelyDuplicates,
     OnDuplicate,
 )
-from guanxi.integrations.imports.rows import changed_values
+from guanxi.integrations.imports.rows import blocks_update, changed_values
 from guanxi.integrations.match_rules import person_rules
 from guanxi.lib.companies import normalize_company
 from guanxi.lib.matching import Features, PersonRecord, features
@@ -427,11 +427,12 @@ class ContactBatch:
         update": the record updated with the values that differ (``update_contact``, in
         a savepoint, after the rows decided before it are saved) or, when none differ,
         counted as updated with nothing written; same in file, skipped when the
-        importer may not change it, else an error; a row with a bad value is an error
-        (the record is not updated without it). A row matching a contact made by this
-        batch goes through ``import_row``."""
-        if row.problems:
-            return "error", [(p.field, p.message) for p in row.problems], []
+        importer may not change it, else an error; a row with a bad value the update
+        would write is an error (``blocks_update``), other bad values its warnings. A
+        row matching a contact made by this batch goes through ``import_row``."""
+        problems = [(p.field, p.message) for p in row.problems]
+        if blocks_update(CONTACTS, row.problems):
+            return "error", problems, []
         record = self.matched.get(match.record.pk) if match.record.pk else None
         if record is None:
             raise _PerRow
@@ -440,9 +441,12 @@ class ContactBatch:
         if match.in_file:
             warnings = [(match.field, same_in_file_warning(match))]
             if not changeable:
-                return "skipped", [], warnings
+                return "skipped", [], warnings + problems
         elif not changeable:
-            return "error", [(match.field, not_yours(CONTACTS))], []
+            return "error", [*problems, (match.field, not_yours(CONTACTS))], []
+        if changed_values(CONTACTS, record, row.kwargs):
+            # As stored now: someone may have changed it since the batch began.
+            record.refresh_from_db()
         changes = changed_values(CONTACTS, record, row.kwargs)
         if changes:
             self.flush()  # the audit log in file order
@@ -454,7 +458,7 @@ class ContactBatch:
                 return "error", _errors_of(error, row.kwargs), []
             # The candidates loaded for the batch stay as they are: none of the values
             # an update changes is compared with a row (``draft_record``).
-        return "updated", [], warnings
+        return "updated", [], warnings + problems
 
     def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
         if row.marks & self.touched:

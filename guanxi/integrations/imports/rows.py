@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.access import restrict
 from guanxi.core.models import User
 from guanxi.customers.models import Account, Contact
-from guanxi.customers.services.accounts import create_account, update_account
+from guanxi.customers.services.accounts import create_account, update_account, website_as_stored
 from guanxi.customers.services.contacts import create_contact, update_contact
 from guanxi.integrations.imports.fields import (
     ACCOUNTS,
@@ -99,9 +99,20 @@ def changed_values(target: str, existing: Model, kwargs: dict[str, Any]) -> dict
         value = kwargs[key]
         if model_field.is_relation:
             value = getattr(value, "pk", value)
+        elif key == "website":
+            value = website_as_stored(value)
+        elif isinstance(value, str):
+            value = value.strip()  # as the services keep text
         if getattr(existing, getattr(model_field, "attname", key)) != value:
             changes[key] = kwargs[key]
     return changes
+
+
+def blocks_update(target: str, problems: list[RowError]) -> bool:
+    """Whether a row matching a record in "link and update" is an error: a value it
+    would write is wrong. Bad values in other columns (an owner who left, a phone the
+    update never writes) are the row's warnings, and the record is updated."""
+    return any(p.field in UPDATABLE[target] for p in problems)
 
 
 def _update(actor: User, target: str, existing: Model, kwargs: dict[str, Any]) -> None:
@@ -171,10 +182,14 @@ def import_row(actor: User, job: ImportJob, row: int, cells: dict[str, str]) -> 
         external_id = cells.get("external_id", "")[:100]
         match = _match(actor, job, cells, on_duplicate)
         if match is not None:
-            if problems and on_duplicate == OnDuplicate.UPDATE:
-                # Not "updated" without the values the row got wrong: its errors.
+            if on_duplicate != OnDuplicate.UPDATE:
+                return _matched(actor, job, match, kwargs, on_duplicate)
+            if blocks_update(job.target, problems):
+                # Not "updated" without a value the row got wrong: its errors.
                 return RowResult("error", [(p.field, p.message) for p in problems])
-            return _matched(actor, job, match, kwargs, on_duplicate)
+            result = _matched(actor, job, match, kwargs, on_duplicate)
+            result.warnings += [(p.field, p.message) for p in problems]
+            return result
         if on_duplicate != OnDuplicate.CREATE and not problems:
             likely = likely_duplicate(actor, job.target, cells, kwargs)
             if likely is not None:

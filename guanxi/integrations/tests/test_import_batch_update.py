@@ -168,3 +168,22 @@ def test_a_birthday_the_batch_updates_leaves_later_rows_scored_as_row_by_row(
     assert "1980-01-01" in per_row["audit"]  # row 1 updated him
     for key in per_row:
         assert batched[key] == per_row[key], key
+
+
+def test_an_edit_made_while_the_batch_runs_is_not_overwritten_by_its_update(
+    world, settings, monkeypatch
+):
+    from guanxi.integrations.imports.batch import ContactBatch
+
+    _import_titles(world, OPTIONS[0], ["经理", "", "", "", "", ""])
+    real = ContactBatch._load_matched
+
+    def then_someone_edits(batch: Any, rows: Any) -> None:
+        real(batch, rows)  # the batch has read the contacts it may update
+        Contact.objects.filter(given_name="一").update(description="刚在页面上改的")
+
+    monkeypatch.setattr(ContactBatch, "_load_matched", then_someone_edits)
+    _import_titles(world, UPDATE, ["总经理", "", "", "", "", ""])
+
+    one = Contact.objects.get(given_name="一")
+    assert (one.title, one.description) == ("总经理", "刚在页面上改的")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guanxi.core.models import Role, RoleGrant
+from guanxi.core.models import AuditEntry, Role, RoleGrant
 from guanxi.core.services.tokens import create_token
 from guanxi.customers.models import Account, Contact
 from guanxi.integrations.imports import services
@@ -299,3 +299,38 @@ def test_someone_elses_record_tagged_like_the_import_is_never_taken_for_an_earli
     assert Contact.objects.filter(owner=rep).count() == 1
     stranger.refresh_from_db()
     assert stranger.owner != rep
+
+
+def test_an_account_file_imported_again_to_update_leaves_unchanged_accounts_unsaved(admin):
+    text = "公司名称,网站,备注\n华信科技,huaxin.example,老客户\n博远咨询, www.boyuan.example ,\n"
+    run(upload(admin, text, target=ACCOUNTS))
+    saved = dict(Account.objects.values_list("name", "updated_at"))
+    entries = AuditEntry.objects.filter(object_type=ACCOUNTS).count()
+
+    again = run(
+        upload(admin, text.replace("老客户", "大客户"), target=ACCOUNTS, on_duplicate="update")
+    )
+
+    assert counts(again) == (0, 2, 0, 0)
+    now = dict(Account.objects.values_list("name", "updated_at"))
+    assert now["博远咨询"] == saved["博远咨询"]  # the same web address, as it is stored
+    assert now["华信科技"] != saved["华信科技"]
+    changes = AuditEntry.objects.filter(object_type=ACCOUNTS).order_by("pk")[entries:]
+    assert [e.changes for e in changes] == [{"description": ["老客户", "大客户"]}]
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batch", "row by row"])
+def test_a_bad_value_the_update_does_not_write_is_a_warning_and_the_record_is_updated(
+    admin, settings, batched
+):
+    settings.IMPORT_BATCH_CONTACTS = batched
+    make_contact(owner=admin, family_name="张", given_name="伟", phones=[{"value": "13800138000"}])
+    text = "姓名,手机,职位,负责人邮箱\n张伟,13800138000,经理,left@example.test\n"
+
+    job = run(upload(admin, text, on_duplicate="update"))
+
+    assert counts(job) == (0, 1, 0, 0)
+    assert Contact.objects.get().title == "经理"
+    assert [(e.row, e.column, e.kind) for e in job.row_errors.all()] == [
+        (2, "负责人邮箱", "warning")
+    ]
