@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.db import connection
 from django.utils import timezone
 
 from guanxi.analytics.models import CustomerClass
+from guanxi.analytics.models.classification import LifecycleStage
 from guanxi.analytics.services.classification_inputs import NEEDS, Inputs, gather
 from guanxi.analytics.services.classification_rules import current_rules
 from guanxi.analytics.services.classification_store import (
@@ -28,6 +30,7 @@ from guanxi.analytics.services.classification_store import (
     inputs_json,
     write_classes,
 )
+from guanxi.analytics.services.columns import fetch_for
 from guanxi.analytics.services.lifecycle import record_transitions
 
 ObjectArray = npt.NDArray[np.object_]
@@ -191,17 +194,22 @@ def key_reasons(found: Classified, i: int) -> list[dict[str, Any]]:
 
 
 def _previous(ids: list[int], everyone: bool) -> dict[int, tuple[str, date]]:
-    """The stored stage and its start of these customers (all rows for a full run)."""
-    rows = CustomerClass.objects.values_list("account_id", "stage", "stage_since")
-    if everyone:
-        return {row[0]: (row[1], row[2]) for row in rows}
-    found: dict[int, tuple[str, date]] = {}
-    for start in range(0, len(ids), 500):
-        found.update(
-            (row[0], (row[1], row[2]))
-            for row in rows.filter(account_id__in=ids[start : start + 500])
-        )
-    return found
+    """The stored stage and its start of these customers (all rows for a full run),
+    read as arrays (the stage by its place in ``LifecycleStage``)."""
+    stages = [str(stage) for stage in LifecycleStage.values]
+    codes = " ".join("WHEN %s THEN " + str(place) for place in range(len(stages)))
+    table = connection.ops.quote_name(CustomerClass._meta.db_table)
+    sql = (
+        f"SELECT account_id, CASE stage {codes} ELSE -1 END, stage_since "  # noqa: S608
+        f"FROM {table} WHERE 1 = 1 {{ids}}"
+    )
+    accounts, places, days = fetch_for(sql, stages, "iid", None if everyone else ids, "account_id")
+    names = [*stages, ""]  # -1: a stage this version does not know
+    since = np.asarray(days, dtype="datetime64[D]").astype(object).tolist()
+    return {
+        account: (names[place], day)
+        for account, place, day in zip(accounts.tolist(), places.tolist(), since, strict=True)
+    }
 
 
 def classify_customers(
