@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.models import User
 from guanxi.integrations.imports.models import ImportJob, ImportStatus
-from guanxi.integrations.imports.services import CHECKABLE, _require_owner, dry_run
+from guanxi.integrations.imports.services import CHECKABLE, dry_run, require_owner
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def check(*, actor: User, job: ImportJob) -> ImportJob:
     job comes back as it is, the result lands on it when the check is done, as
     ``actor`` sees the records). Asked for again while queued, it is queued again only
     when it ``seems_stuck``."""
-    _require_owner(actor, job)
+    require_owner(actor, job)
     if job.status not in CHECKABLE:
         raise ValidationError({"status": _("This import has already started.")})
     if job.status == ImportStatus.CHECKING and not seems_stuck(job):

@@ -116,7 +116,7 @@ def refuse_while_checking(job: ImportJob) -> None:
         )
 
 
-def _require_owner(actor: User, job: ImportJob) -> None:
+def require_owner(actor: User, job: ImportJob) -> None:
     _require(actor, job.target)
     if job.created_by_id != actor.pk and not actor.is_superuser:
         raise PermissionDenied
@@ -133,7 +133,7 @@ def set_mapping(
 ) -> ImportJob:
     """Choose the field of each column and what to do with duplicates; optionally save
     the mapping as a named template. A new mapping needs a new check."""
-    _require_owner(actor, job)
+    require_owner(actor, job)
     refuse_while_checking(job)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE):
         raise ValidationError({"status": _("This import has already started.")})
@@ -322,7 +322,7 @@ CHECKABLE = (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE, ImportStatus.CHEC
 def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     """Check every row exactly as the import would — through the same services, inside
     a transaction that is then rolled back — and store each problem by row and column."""
-    _require_owner(actor, job)
+    require_owner(actor, job)
     if job.status not in CHECKABLE:
         raise ValidationError({"status": _("This import has already started.")})
     table = _table(job)
@@ -371,7 +371,7 @@ def _ensure_tag(job: ImportJob) -> None:
 @transaction.atomic
 def start_import_job(*, actor: User, job: ImportJob) -> ImportJob:
     """Queue the import (or resume a failed or interrupted one at its checkpoint)."""
-    _require_owner(actor, job)
+    require_owner(actor, job)
     refuse_while_checking(job)
     if job.status not in (
         ImportStatus.UPLOADED,
@@ -464,7 +464,7 @@ def rollback_import(*, actor: User, job: ImportJob) -> int:
     created for them; products are retired instead; orders, which have no trash, are
     deleted unless goods or money were returned on them or the importer's role may not
     delete orders); records it only updated stay as they are. Returns the count."""
-    _require_owner(actor, job)
+    require_owner(actor, job)
     if job.status not in (ImportStatus.DONE, ImportStatus.FAILED):
         raise ValidationError({"status": _("Only a finished or failed import can be rolled back.")})
     records = list(job.records.select_related("content_type").order_by("-pk"))
