@@ -445,8 +445,12 @@ class ContactBatch:
         elif not changeable:
             return "error", [*problems, (match.field, not_yours(CONTACTS))], []
         if changed_values(CONTACTS, record, row.kwargs):
-            # As stored now: someone may have changed it since the batch began.
-            record.refresh_from_db()
+            # As stored now: someone may have changed it (or trashed it) since the
+            # batch began.
+            fresh = Contact.objects.filter(pk=record.pk).first()
+            if fresh is None:
+                raise _PerRow
+            record = self.matched[record.pk] = fresh
         changes = changed_values(CONTACTS, record, row.kwargs)
         if changes:
             self.flush()  # the audit log in file order
@@ -454,8 +458,8 @@ class ContactBatch:
                 with transaction.atomic():
                     update_contact(actor=self.actor, contact=record, **changes)
             except ValidationError as error:
-                record.refresh_from_db()
-                return "error", _errors_of(error, row.kwargs), []
+                self.matched[record.pk] = Contact.objects.get(pk=record.pk)
+                return "error", [*problems, *_errors_of(error, row.kwargs)], []
             # The candidates loaded for the batch stay as they are: none of the values
             # an update changes is compared with a row (``draft_record``).
         return "updated", [], warnings + problems

@@ -110,8 +110,9 @@ def changed_values(target: str, existing: Model, kwargs: dict[str, Any]) -> dict
 
 def blocks_update(target: str, problems: list[RowError]) -> bool:
     """Whether a row matching a record in "link and update" is an error: a value it
-    would write is wrong. Bad values in other columns (an owner who left, a phone the
-    update never writes) are the row's warnings, and the record is updated."""
+    would write is wrong. A bad value found in another column (an owner who has left)
+    is the row's warning, and the record is updated; phones, emails and addresses are
+    never written by an update, nor checked for one."""
     return any(p.field in UPDATABLE[target] for p in problems)
 
 

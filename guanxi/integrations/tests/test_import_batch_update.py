@@ -187,3 +187,38 @@ def test_an_edit_made_while_the_batch_runs_is_not_overwritten_by_its_update(
 
     one = Contact.objects.get(given_name="一")
     assert (one.title, one.description) == ("总经理", "刚在页面上改的")
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["import", "check"])
+def test_a_refused_update_keeps_the_rows_other_problems_as_row_by_row(world, settings, check):
+    """The update refuses a birthday to come; the row's unknown owner (a warning
+    while the update went through) is listed with it, as row by row."""
+    rows = ["张,伟,13800000001,,,,,2999-01-01,,nobody@example.test,"]
+    per_row, batched = _both_ways(settings, world, UPDATE, check=check, rows=rows)
+
+    assert "birthday" in per_row["problems"] and "owner" in per_row["problems"]
+    assert batched["problems"] == per_row["problems"]
+    assert batched["counts"] == per_row["counts"]
+
+
+def test_a_contact_trashed_while_the_batch_runs_is_not_updated(world, settings, monkeypatch):
+    from guanxi.core.services.trash import trash_record
+    from guanxi.integrations.imports.batch import ContactBatch
+
+    _import_titles(world, OPTIONS[0], ["经理", "", "", "", "", ""])
+    real = ContactBatch._load_matched
+
+    trashed: list[Any] = []
+
+    def then_someone_trashes(batch: Any, rows: Any) -> None:
+        real(batch, rows)
+        if batch.matched and not trashed:  # once, after the batch read the contacts
+            trashed.append(Contact.objects.get(given_name="一"))
+            trash_record(actor=world, obj=trashed[0])
+
+    monkeypatch.setattr(ContactBatch, "_load_matched", then_someone_trashes)
+    _import_titles(world, UPDATE, ["总经理", "", "", "", "", ""])
+
+    trashed[0].refresh_from_db()
+    assert trashed[0].title == "经理"  # the file's row made a new contact instead
+    assert Contact.objects.get(given_name="一").title == "总经理"
