@@ -71,6 +71,7 @@ from guanxi.integrations.imports.matching import (
     contact_keys,
     first_named,
     import_tag_name,
+    in_chunks,
     likely_among,
     likely_warning,
     made_by_job,
@@ -220,9 +221,7 @@ class ContactBatch:
             rows = list(
                 model.objects.filter(value__in=wanted[kind]).values_list("value", "contact_id")
             )
-            among = set(
-                queryset.filter(pk__in={pk for _value, pk in rows}).values_list("pk", flat=True)
-            )
+            among = {c.pk for c in in_chunks(queryset.only("pk"), sorted({pk for _v, pk in rows}))}
             for value, pk in rows:
                 if pk in among:
                     found[(kind, value)] = min(pk, found.get((kind, value), pk))

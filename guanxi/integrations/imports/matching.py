@@ -62,14 +62,21 @@ def contact_keys(cells: dict[str, str]) -> list[tuple[str, str]]:
     return [(f, value) for f, value in keys if value]
 
 
+ID_CHUNK = 500  # ids per ``IN (...)``: well inside SQLite's limit on query parameters
+
+
 def _contacts_with(queryset: QuerySet[Contact], field: str, value: str) -> Contact | None:
     """The first contact of ``queryset`` with this email or phone. The contacts with the
     value are found first (indexed), then those of ``queryset`` among them: joined in
     one query, the database may read all of ``queryset`` first (the records an import
     made, hundreds of thousands of them, when its statistics are out of date)."""
     points = ContactEmail if field.startswith("email") else ContactPhone
-    ids = list(points.objects.filter(value=value).values_list("contact_id", flat=True))
-    return queryset.filter(pk__in=ids).order_by("pk").first() if ids else None
+    ids = sorted(set(points.objects.filter(value=value).values_list("contact_id", flat=True)))
+    for start in range(0, len(ids), ID_CHUNK):  # a placeholder phone many contacts share
+        found = queryset.filter(pk__in=ids[start : start + ID_CHUNK]).order_by("pk").first()
+        if found is not None:
+            return found
+    return None
 
 
 def account_by_name(queryset: QuerySet[Account], name: str) -> Account | None:
@@ -96,7 +103,16 @@ def accounts_named(queryset: QuerySet[Account], names_: list[str]) -> list[Accou
     ids = set(every.filter(name_key__in=stored).values_list("pk", flat=True))
     upper = every.annotate(upper_name=Upper("name")).filter(upper_name__in=plain)
     ids |= set(upper.values_list("pk", flat=True))
-    return list(queryset.filter(pk__in=ids).order_by("pk")) if ids else []
+    return in_chunks(queryset, sorted(ids))
+
+
+def in_chunks(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
+    """The records of ``queryset`` among ``ids`` (ascending), in pk order, asked
+    ``ID_CHUNK`` ids at a time."""
+    found: list[Any] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        found += queryset.filter(pk__in=ids[start : start + ID_CHUNK]).order_by("pk")
+    return found
 
 
 def first_named(accounts: list[Account], name: str) -> Account | None:

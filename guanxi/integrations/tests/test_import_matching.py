@@ -334,3 +334,26 @@ def test_a_bad_value_the_update_does_not_write_is_a_warning_and_the_record_is_up
     assert [(e.row, e.column, e.kind) for e in job.row_errors.all()] == [
         (2, "负责人邮箱", "warning")
     ]
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batch", "row by row"])
+def test_a_phone_many_contacts_share_is_looked_up_in_chunks(settings, monkeypatch, batched):
+    """Contacts sharing a placeholder phone are narrowed to the importer's a few ids at
+    a time (SQLite refuses too many parameters): the rep's own one, the last, is found."""
+    from guanxi.integrations.imports import matching
+
+    monkeypatch.setattr(matching, "ID_CHUNK", 2)
+    settings.IMPORT_BATCH_CONTACTS = batched
+    others = make_user(role="sales_rep")
+    for _ in range(5):
+        make_contact(owner=others, phones=[{"value": "13800138000"}])
+    rep = make_user(role="sales_rep")
+    mine = make_contact(
+        owner=rep, family_name="李", given_name="娜", phones=[{"value": "13800138000"}]
+    )
+
+    job = run(upload(rep, "姓名,手机,职位\n李娜,13800138000,经理\n", on_duplicate="update"))
+
+    assert counts(job) == (0, 1, 0, 0)
+    mine.refresh_from_db()
+    assert mine.title == "经理"
