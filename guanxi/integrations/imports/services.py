@@ -387,7 +387,7 @@ def start_import_job(*, actor: User, job: ImportJob) -> ImportJob:
         job.created_count = job.updated_count = job.skipped_count = job.error_count = 0
         _ensure_tag(job)
     job.status, job.error, job.updated_at = ImportStatus.IMPORTING, "", timezone.now()
-    job.save()
+    job.save(update_fields=[*COUNTS, "status", "error", "updated_at"])
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -404,7 +404,10 @@ def _run_batch(job_id: int, table: Table, units: list[Unit], starts: list[int]) 
     batch or nothing. ``starts[i]`` is the checkpoint before unit ``i``: a checkpoint
     always falls between two orders. False when there is no batch left."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        # Not the file: read (and written back) once a batch, it made each batch of a
+        # 100 MB file cost as much as the file.
+        locked = ImportJob.objects.select_for_update().select_related("created_by")
+        job = locked.defer("content").get(pk=job_id)
         if job.status != ImportStatus.IMPORTING or job.next_row >= len(table.rows):
             return False
         first = last = bisect_right(starts, job.next_row) - 1
@@ -428,7 +431,7 @@ def _run_batch(job_id: int, table: Table, units: list[Unit], starts: list[int]) 
         ImportRowError.objects.bulk_create(errors)
         job.next_row = starts[last] if last < len(units) else len(table.rows)
         job.updated_at = timezone.now()
-        job.save()
+        job.save(update_fields=[*COUNTS, "next_row", "updated_at"])
     return True
 
 

@@ -222,3 +222,27 @@ def test_a_contact_trashed_while_the_batch_runs_is_not_updated(world, settings, 
     trashed[0].refresh_from_db()
     assert trashed[0].title == "经理"  # the file's row made a new contact instead
     assert Contact.objects.get(given_name="一").title == "总经理"
+
+
+def test_the_file_is_read_once_per_import_not_once_per_batch(world, settings):
+    """Each batch locks and updates the job without its file (a 100 MB export was read
+    and written back whole for every 500 rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.IMPORT_BATCH_SIZE = 3
+    job = services.start_import(
+        actor=world, target="customers.contact", file="\n".join(["family,given,mobile",
+        *[f"欧阳,{'一二三四五六七八九十'[i]},1390000{i:04d}" for i in range(10)]]).encode(),
+        filename="ten.csv",
+    )  # fmt: skip
+    mapping = {"family": "family_name", "given": "given_name", "mobile": "mobile"}
+    job = services.set_mapping(actor=world, job=job, mapping=mapping, options=OPTIONS[0])
+    services.start_import_job(actor=world, job=job)
+    with CaptureQueriesContext(connection) as queries:
+        services.run_import(job.pk)
+    job.refresh_from_db()
+
+    assert job.created_count == 10  # in four batches
+    with_file = [q["sql"] for q in queries if '"content"' in q["sql"]]
+    assert len(with_file) == 1 and with_file[0].startswith("SELECT")
