@@ -152,3 +152,39 @@ def test_up_sell_suggests_the_next_dearer_product_of_the_category(settings):
     assert (str(up[0].price), str(up[0].because_price)) == ("210.00", "100.00")
     assert [s.product.name for s in suggestions_for_product(plus)["up_sell"]] == ["Pro"]
     assert suggestions_for_product(pro)["up_sell"] == []
+
+
+def test_a_product_is_bought_while_what_was_ordered_exceeds_what_came_back(settings):
+    """Quantities summed over a customer's lines, returns subtracted per line: 0.3
+    ordered and sent back as 0.1 then 0.2 is nothing kept, one unit kept of two is
+    kept, a return after the observation end does not count yet."""
+    from decimal import Decimal
+
+    from guanxi.sales.models import ReturnLine
+
+    settings.ANALYTICS_CROSS_SELL = {"min_support": 0, "min_pair_buyers": 1}
+    a, b, c = (make_product(name=n) for n in ("Alpha", "Beta", "Gamma"))
+    customer, later = make_account(), make_account()
+
+    def ordered(account, product, quantity, *backs, day=DAY + timedelta(days=1)):
+        order = basket(account, DAY, [a, product])
+        order.lines.filter(product=product).update(quantity=Decimal(quantity))
+        for back in backs:
+            returned = take_back(order, product, day)
+            ReturnLine.objects.filter(return_doc=returned).update(quantity=Decimal(back))
+
+    ordered(customer, b, "0.3", "0.1", "0.2")  # Beta: all of it back
+    ordered(customer, c, "2", "1")  # Gamma: one of two kept
+    ordered(later, b, "1", "1", day=AS_OF + timedelta(days=1))  # back after the end
+
+    refresh_associations(as_of=AS_OF)
+
+    stats = {s.product.name: s.buyers for s in ProductStat.objects.select_related("product")}
+    assert stats == {"Alpha": 2, "Beta": 1, "Gamma": 1}
+    assert set(_rules()) == {
+        ("Alpha", "Beta"),
+        ("Beta", "Alpha"),
+        ("Alpha", "Gamma"),
+        ("Gamma", "Alpha"),
+    }
+    assert _rules()[("Alpha", "Beta")].pair_buyers == 1  # the later customer's
