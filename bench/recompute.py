@@ -53,7 +53,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,23 @@ BEFORE_WRITES = (
     "26.8 s before, 16.9 s and 19.0 s after (scores and fits 6.7 → 4.1, churn 5.3 → "
     "3.6, classification 11.5 → 8.0)."
 )
+# Earlier results kept by hand (the table below is the latest run only).
+EARLIER = [
+    "- Earlier run (2026-11-26, the code before the two steps below): 100,000 and "
+    "1,000,000 customers took guanxi 20.8 s and 158.5 s, pandas 6.2 s and 43.1 s "
+    "(0.30× and 0.27×); growth 7.6×, 10.8× with the 100,000 size rerun at a similar "
+    "load. At 1,000,000 the (customer, product) grouping of the associations in "
+    "PostgreSQL spilled to disk (7.7 million groups, 19 s for that query alone); peak "
+    "memory of the benchmark 4.7 GB while simulating the data, 4.3 GB in the timed run.",
+    "- Classification's inputs and stored stages read as arrays (2026-11-26, 100,000 "
+    "customers, old and new code alternately, twice): `recompute_all` 16.6 s and 14.9 s "
+    "before, 14.3 s and 14.4 s after.",
+    "- Order lines grouped by customer and product with NumPy instead of PostgreSQL "
+    "(associations and classification's categories; 2026-11-27, 100,000 customers, same "
+    "database, an import benchmark running beside): associations 3.2, 3.1, 2.9 and 2.9 s "
+    "before, 1.7 and 1.4 s after; the categories' reading 1.30–1.40 s before, "
+    "1.04–1.10 s after.",
+]
 AS_OF = date(2026, 6, 30)
 PRODUCTS, CATEGORIES = 300, 25
 PROVINCES = ["11", "31", "44", "32", "33"]
@@ -359,15 +376,17 @@ def vacuum() -> None:
 # --- guanxi -----------------------------------------------------------------------------------
 
 
-def run_guanxi() -> dict[str, float]:
+def run_guanxi(as_of: date = AS_OF) -> dict[str, float]:
     """``recompute_all`` with each step timed (by wrapping the functions it calls)."""
     import guanxi.analytics.services.churn_pipeline as pipeline
     import guanxi.analytics.services.recompute as recompute
 
     steps: dict[str, float] = {}
+    originals: list[tuple[Any, str, Any]] = []
 
     def timed(module: Any, name: str, label: str) -> None:
         inner = getattr(module, name)
+        originals.append((module, name, inner))
 
         def call(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
@@ -382,13 +401,47 @@ def run_guanxi() -> dict[str, float]:
     timed(pipeline, "refresh_associations", "associations")
     timed(pipeline, "refresh_churn", "churn")
     timed(recompute, "classify_customers", "classification")
-    started = time.perf_counter()
-    recompute.recompute_all(as_of=AS_OF)
-    steps["total"] = time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        recompute.recompute_all(as_of=as_of)
+        steps["total"] = time.perf_counter() - started
+    finally:  # unwrapped, so that a later run does not time into this one's steps
+        for module, name, inner in originals:
+            setattr(module, name, inner)
     steps["scores"] = steps["total"] - sum(
-        steps[k] for k in ("holdout", "associations", "churn", "classification")
+        steps.get(k, 0.0) for k in ("holdout", "associations", "churn", "classification")
     )
     return steps
+
+
+RESULT_TABLES = ["analytics_customerscore", "analytics_churnrisk", "analytics_customerclass"]
+
+
+def write_floor() -> dict[str, float]:
+    """The least any implementation could spend storing what a full run stores per
+    customer: every row of the score, churn and class tables, read back in binary and
+    written again by one ``COPY`` per table into a fresh copy of that table (same
+    columns, defaults and indexes; no foreign keys, no rows already there: optimistic).
+    Seconds per table, of the COPY alone."""
+    from django.db import connection
+
+    seconds: dict[str, float] = {}
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        for table in RESULT_TABLES:
+            copy_table = f"bench_floor_{table}"
+            cursor.execute(f'DROP TABLE IF EXISTS "{copy_table}"')
+            cursor.execute(f'CREATE TABLE "{copy_table}" (LIKE "{table}" INCLUDING ALL)')
+            data = io.BytesIO()
+            with cursor.copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as out:
+                for chunk in out:
+                    data.write(chunk)
+            started = time.perf_counter()
+            with cursor.copy(f'COPY "{copy_table}" FROM STDIN (FORMAT binary)') as into:
+                into.write(data.getvalue())
+            seconds[table] = time.perf_counter() - started
+            cursor.execute(f'DROP TABLE "{copy_table}"')
+    return seconds
 
 
 # --- pandas -----------------------------------------------------------------------------------
@@ -504,10 +557,13 @@ def run_pandas() -> tuple[dict[str, float], Any, dict[str, Any]]:
     x = per.x.to_numpy(np.int64)
     t_x, T, m = (per[c].to_numpy(np.float64) for c in ("t_x", "T", "m"))
     fits: dict[str, Any] = {}
+    steps["fits"] = 0.0  # part of "scores": the two fits, the same code as guanxi's
     if int((x > 0).sum()) >= MIN_REPEAT_BUYERS:
+        fitting = time.perf_counter()
         bg = fit_bgnbd(x, t_x, T)
         spenders = (x > 0) & (m > 0)
         gg = fit_gamma_gamma(x[spenders], m[spenders])
+        steps["fits"] = time.perf_counter() - fitting
         fits = {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b, "p": gg.p, "q": gg.q}
         fits["gamma"] = gg.gamma
         months = horizon_months()
@@ -759,7 +815,10 @@ def compare(result: Any, fits: dict[str, Any], sample: int) -> dict[str, Any]:
         check("orders", score[4] == ours.orders)
         check("net spend", abs(float(score[5]) - ours.spend) < 0.006)
         check("P(alive)", score[6] is not None and abs(score[6] - ours.p_alive) < 1e-9)
-        check("CLV", score[7] is not None and abs(float(score[7]) - ours.clv) < 0.006)
+        # The two fits agree to their optimiser's tolerance (about 1e-7 relative; the
+        # issue allows 1e-4): a large lifetime value may then differ past a cent.
+        close = max(0.006, 1e-6 * abs(ours.clv))
+        check("CLV", score[7] is not None and abs(float(score[7]) - ours.clv) < close)
         check("churn risk", abs(risk[0] - ours.risk) < 1e-9 and risk[1] == ours.level)
         check("purchase", klass[0] == ours.purchase)
         check("value", klass[1] == ours.value and abs(float(klass[4]) - ours.margin) < 0.006)
@@ -823,6 +882,8 @@ def one_size(n: int, reload: bool, sample: int, out: str) -> None:
         cursor.execute("SELECT count(*) FROM sales_orderline")
         line_count = cursor.fetchone()[0]
     warmup = None
+    if CustomerScore.objects.exclude(observation_end=AS_OF).exists():
+        run_guanxi()  # an earlier run's "next day" left: back to AS_OF, untimed
     if not CustomerScore.objects.exists():
         started = time.perf_counter()
         run_guanxi()
@@ -831,10 +892,15 @@ def one_size(n: int, reload: bool, sample: int, out: str) -> None:
     vacuum()
     guanxi = run_guanxi()
     print("guanxi " + ", ".join(f"{k} {v:.1f}s" for k, v in guanxi.items()), flush=True)
+    floor = write_floor()
+    print(f"write floor {sum(floor.values()):.2f}s {floor}", flush=True)
     pandas_steps, result, fits = run_pandas()
     print("pandas " + ", ".join(f"{k} {v:.1f}s" for k, v in pandas_steps.items()), flush=True)
     checked = compare(result, fits, sample)
     print(f"check {checked}", flush=True)
+    vacuum()
+    next_day = run_guanxi(AS_OF + timedelta(days=1))  # what a real night does
+    print(f"guanxi next day {next_day['total']:.1f}s", flush=True)
     Path(out).write_text(
         json.dumps(
             {
@@ -846,6 +912,8 @@ def one_size(n: int, reload: bool, sample: int, out: str) -> None:
                 "warmup": warmup,
                 "guanxi": guanxi,
                 "pandas": pandas_steps,
+                "floor": floor,
+                "next_day": next_day,
                 "check": checked,
                 "load_average": os.getloadavg()[0],
             }
@@ -867,17 +935,18 @@ def write_report(results: list[dict[str, Any]]) -> None:
 
     rows = [
         "| customers | orders | order lines | guanxi total (s) | guanxi without holdout and "
-        "associations (s) | pandas (s) | pandas ÷ guanxi (total) | pandas ÷ guanxi (same "
-        "steps) | sample mismatches |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "associations (s) | guanxi the next day (s) | pandas (s) | pandas ÷ guanxi "
+        "(total) | pandas ÷ guanxi (same steps) | sample mismatches |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         g, p = r["guanxi"], r["pandas"]
         wrong = sum(r["check"]["mismatches"].values())
         rows.append(
             f"| {r['customers']:,} | {r['orders']:,} | {r['lines']:,} | {g['total']:.1f} | "
-            f"{comparable(g):.1f} | {p['total']:.1f} | {p['total'] / g['total']:.2f}× | "
-            f"{p['total'] / comparable(g):.2f}× | {wrong} of {r['check']['sample']} |"
+            f"{comparable(g):.1f} | {r['next_day']['total']:.1f} | {p['total']:.1f} | "
+            f"{p['total'] / g['total']:.2f}× | {p['total'] / comparable(g):.2f}× | "
+            f"{wrong} of {r['check']['sample']} |"
         )
     steps = [
         "| customers | guanxi: scores and fits | holdout | associations | churn | "
@@ -909,6 +978,43 @@ def write_report(results: list[dict[str, Any]]) -> None:
         + f" (pandas ÷ guanxi from {min(speedups):.2f}× to {max(speedups):.2f}×; below 1 "
         "guanxi is the slower)."
     )
+    floors = [
+        "| customers | pandas total (s) | fits (s) | pandas write (s) | guanxi's tables by "
+        "COPY (s) | least possible (s) | best pandas ÷ anyone | guanxi ÷ least possible |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        p, table_copy = r["pandas"], sum(r["floor"].values())
+        least = p["fits"] + min(p["write"], table_copy)
+        floors.append(
+            f"| {r['customers']:,} | {p['total']:.2f} | {p['fits']:.2f} | {p['write']:.2f} | "
+            f"{table_copy:.2f} | {least:.2f} | {p['total'] / least:.2f}× | "
+            f"{r['guanxi']['total'] / least:.1f}× |"
+        )
+    big = results[-1]  # the goal's size
+    p_big, copy_big = big["pandas"], sum(big["floor"].values())
+    least_big = p_big["fits"] + p_big["write"]
+    floor_text = (
+        "- What no implementation can skip: fitting the two models (the same "
+        "`guanxi.lib.clv` code in both, timed in the pandas run) and storing a row of "
+        "results per customer — at best as fast as pandas' one `COPY` into an unlogged "
+        "table without indexes; guanxi's three per-customer tables (scores, churn risks "
+        "with their factors, classes with their inputs, stored as the issue asks) written "
+        "by one binary `COPY` each into empty copies with their indexes are measured "
+        "beside it (table below). At "
+        f"{big['customers']:,} customers pandas took {p_big['total']:.1f} s, so 3× "
+        f"faster is {p_big['total'] / 3:.1f} s; the fits and pandas' write alone take "
+        f"{least_big:.1f} s, which leaves {p_big['total'] / 3 - least_big:.1f} s to read "
+        f"{big['lines']:,} order lines and compute everything else (pandas spends "
+        f"{p_big['read']:.1f} s reading); and storing what the issue asks stored takes "
+        f"{copy_big:.1f} s at the least, with the fits {p_big['fits'] + copy_big:.1f} s: "
+        + (
+            "more than pandas' whole run, which stores a narrower table. The 3× goal is "
+            "out of reach of any code that stores those results."
+            if p_big["fits"] + copy_big > p_big["total"] / 3
+            else "within the 3× budget."
+        )
+    )
     fits = results[-1]["check"]["fits"]
     section = "\n".join(
         [
@@ -928,27 +1034,29 @@ def write_report(results: list[dict[str, Any]]) -> None:
             + ". The **ratios** are the result, not the absolute times.",
             "- Data (simulated, seeded): ~3.1 orders per customer over three years (93 % "
             "confirmed), ~3.3 lines per order, 2 % returned, 0.15 tickets and 0.08 surveys "
-            "per customer; one database per size, loaded by COPY.",
+            "per customer; the same 300 products at every size (Zipf popularity by rank: "
+            "the top product 16 % of the lines); one database per size, loaded by COPY.",
             "- guanxi: `recompute_all(as_of=2026-06-30)` with refit, as the nightly task "
             "runs it, on a database where every customer already has rows (the steady "
             "state: upserts), after a `VACUUM ANALYZE` of the tables it rewrites (what "
             "autovacuum does between two nightly runs; this server runs without it). It "
-            "aggregates per customer in PostgreSQL, reads each result as arrays (one "
+            "aggregates per customer in PostgreSQL (the order lines by customer and product "
+            "for the associations and the categories: read as they are and grouped with "
+            "NumPy), reads each result as arrays (one "
             "binary `COPY` of `array_agg` columns; 128 MB of `work_mem` for the run, so "
-            "the groupings over 100,000 customers hash in memory; at 1,000,000 some still "
-            "spill to disk), computes with NumPy and "
+            "the groupings over 100,000 customers hash in memory), computes with NumPy and "
             "writes each table with COPY into a temporary table and one `INSERT … ON "
             "CONFLICT` per 50,000 rows. The three rewritten tables have a fill factor of "
             "50 and the scores' fit columns neither index nor foreign-key constraint "
             "(migration 0005): a row's new version then stays on its page and, when no "
             "indexed column changed, gets no new index entries (a HOT update), and the "
-            "new fit ids are not checked row by row at commit. Caveat: this benchmark "
-            "reruns the same `as_of`, so no indexed column changes and every update is "
-            "HOT; on a real night (`as_of` a day later) the lifetime value and the value "
-            "at stake change for most customers, their score and churn rows get new "
-            "index entries, and the run is slower than here (see the before/after line "
-            "below). What is left is mostly the per-customer aggregates in PostgreSQL "
-            "and the classes' inputs, built and parsed as JSON. "
+            "new fit ids are not checked row by row at commit. The timed run reruns the "
+            "same `as_of`, so no indexed column changes and every update is HOT; on a "
+            "real night (`as_of` a day later) the lifetime value and the value at stake "
+            "change for most customers and their score and churn rows get new index "
+            "entries: the *next day* column is that run, after the comparison with "
+            "pandas. What is left (profile at 100,000): the three upserts, nearly a third, "
+            "and the per-customer aggregates in PostgreSQL. "
             "pandas: tables read by `COPY … TO STDOUT` into `read_csv`, "
             "`groupby` per customer, the same `guanxi.lib.clv` fits and formulas on the "
             "pandas summary, results written back by COPY; it has no counterpart for the "
@@ -961,6 +1069,8 @@ def write_report(results: list[dict[str, Any]]) -> None:
             f"{max(r['check']['fit_difference'] for r in results):.1e} (guanxi's at the "
             f"largest size: " + ", ".join(f"{k} {v:.4g}" for k, v in fits.items()) + ").",
             *growth,
+            floor_text,
+            *EARLIER,
             BEFORE,
             BEFORE_WRITES,
             "",
@@ -969,6 +1079,11 @@ def write_report(results: list[dict[str, Any]]) -> None:
             "Seconds per step:",
             "",
             *steps,
+            "",
+            "The least any implementation could take (fits plus the cheaper write; "
+            "guanxi's three tables by COPY for comparison):",
+            "",
+            *floors,
             "",
         ]
     )
