@@ -52,6 +52,7 @@ os.environ.setdefault("UPLOAD_MAX_BYTES", str(2**31))  # a 1M-row file is ~100 M
 
 from contact_data import Generator  # noqa: E402
 from contacts_api import ensure_database  # noqa: E402
+from write_floor import copy_seconds  # noqa: E402
 
 SECTION = "## Contacts import"
 QUERY_SAMPLE = 100  # rows whose queries are counted (Django keeps the last 9,000 queries)
@@ -267,21 +268,8 @@ def write_floor(before: dict[str, int]) -> dict[str, float]:
             cursor.execute(count, [last])
             if not cursor.fetchone()[0]:
                 continue
-            copy_table = f"bench_floor_{table}"[:63]
-            cursor.execute(f'DROP TABLE IF EXISTS "{copy_table}"')
-            cursor.execute(f'CREATE TABLE "{copy_table}" (LIKE "{table}" INCLUDING ALL)')
-            data = io.BytesIO()
-            with cursor.copy(
-                f'COPY (SELECT * FROM "{table}" WHERE id > {int(last)} ORDER BY id) '  # noqa: S608
-                "TO STDOUT (FORMAT binary)"
-            ) as out:
-                for chunk in out:
-                    data.write(chunk)
-            started = time.perf_counter()
-            with cursor.copy(f'COPY "{copy_table}" FROM STDIN (FORMAT binary)') as into:
-                into.write(data.getvalue())
-            seconds[table] = time.perf_counter() - started
-            cursor.execute(f'DROP TABLE "{copy_table}"')
+            rows = f'SELECT * FROM "{table}" WHERE id > {int(last)} ORDER BY id'  # noqa: S608
+            seconds[table] = copy_seconds(cursor, table, rows)
     return seconds
 
 

@@ -424,24 +424,13 @@ def write_floor() -> dict[str, float]:
     columns, defaults and indexes; no foreign keys, no rows already there: optimistic).
     Seconds per table, of the COPY alone."""
     from django.db import connection
+    from write_floor import copy_seconds
 
-    seconds: dict[str, float] = {}
     with connection.cursor() as wrapper:
-        cursor = wrapper.cursor
-        for table in RESULT_TABLES:
-            copy_table = f"bench_floor_{table}"
-            cursor.execute(f'DROP TABLE IF EXISTS "{copy_table}"')
-            cursor.execute(f'CREATE TABLE "{copy_table}" (LIKE "{table}" INCLUDING ALL)')
-            data = io.BytesIO()
-            with cursor.copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as out:
-                for chunk in out:
-                    data.write(chunk)
-            started = time.perf_counter()
-            with cursor.copy(f'COPY "{copy_table}" FROM STDIN (FORMAT binary)') as into:
-                into.write(data.getvalue())
-            seconds[table] = time.perf_counter() - started
-            cursor.execute(f'DROP TABLE "{copy_table}"')
-    return seconds
+        return {
+            table: copy_seconds(wrapper.cursor, table, f'SELECT * FROM "{table}"')  # noqa: S608
+            for table in RESULT_TABLES
+        }
 
 
 # --- pandas -----------------------------------------------------------------------------------
