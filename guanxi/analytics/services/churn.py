@@ -9,7 +9,6 @@ See docs/churn-and-cross-sell.md."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from guanxi.analytics.models import ChurnCrossing, ChurnRisk
-from guanxi.analytics.models.churn import CrossingDirection
+from guanxi.analytics.models.churn import CrossingDirection, factor_list
 from guanxi.analytics.services.bulk import upsert_columns
 from guanxi.analytics.services.churn_alerts import alert_rises
 from guanxi.analytics.services.churn_config import ChurnConfig, churn_config
@@ -37,7 +36,17 @@ CHUNK = 500  # ids per IN (...) list: inside SQLite's limit on query parameters
 RISK_FIELDS = [
     "risk",
     "level",
-    "factors",
+    "p_alive",
+    "p_alive_contribution",
+    "recent_orders",
+    "earlier_orders",
+    "window_days",
+    "trend_contribution",
+    "open_tickets",
+    "tickets_contribution",
+    "low_answers",
+    "satisfaction_days",
+    "satisfaction_contribution",
     "value_at_stake",
     "above_threshold",
     "crossed_at",
@@ -66,36 +75,26 @@ def risk_factors(
     """The risk (0–1) and each factor with its inputs and contribution."""
     w = config.weights
     decline = max(0.0, min(1.0, (earlier - recent) / earlier)) if earlier > 0 else 0.0
-    factors: list[dict[str, Any]] = [
-        {
-            "factor": "p_alive",
-            "p_alive": None if p_alive is None else round(p_alive, 4),
-            "contribution": 0.0 if p_alive is None else w["p_alive"] * (1.0 - p_alive),
-        },
-        {
-            "factor": "trend",
-            "recent": recent,
-            "earlier": earlier,
-            "window_days": config.window_days,
-            "contribution": w["trend"] * decline,
-        },
-        {
-            "factor": "tickets",
-            "open_tickets": open_tickets,
-            "contribution": w["tickets"] * min(1.0, open_tickets / config.tickets_for_full_weight),
-        },
-        {
-            "factor": "satisfaction",
-            "low_answers": low_answers,
-            "days": config.satisfaction_days,
-            "contribution": w["satisfaction"]
-            * min(1.0, low_answers / config.low_answers_for_full_weight),
-        },
-    ]
-    for factor in factors:
-        factor["contribution"] = round(factor["contribution"], 4)
-    risk = round(min(1.0, max(0.0, sum(f["contribution"] for f in factors))), 4)
-    return risk, factors
+    alive = 0.0 if p_alive is None else round(w["p_alive"] * (1.0 - p_alive), 4)
+    trend = round(w["trend"] * decline, 4)
+    tickets = round(w["tickets"] * min(1.0, open_tickets / config.tickets_for_full_weight), 4)
+    satisfaction = round(
+        w["satisfaction"] * min(1.0, low_answers / config.low_answers_for_full_weight), 4
+    )
+    risk = round(min(1.0, max(0.0, alive + trend + tickets + satisfaction)), 4)
+    return risk, factor_list(
+        p_alive=None if p_alive is None else round(p_alive, 4),
+        p_alive_contribution=alive,
+        recent=recent,
+        earlier=earlier,
+        window_days=config.window_days,
+        trend_contribution=trend,
+        open_tickets=open_tickets,
+        tickets_contribution=tickets,
+        low_answers=low_answers,
+        satisfaction_days=config.satisfaction_days,
+        satisfaction_contribution=satisfaction,
+    )
 
 
 def refresh_churn(
@@ -132,11 +131,25 @@ def refresh_churn(
     for i in np.flatnonzero(rising).tolist():
         crossed_at[i] = now
     stakes = cents_text(risks.stake_cents)
+    n = len(accounts)
+    factors: dict[str, list[Any]] = {
+        "p_alive": risks.p_alive,
+        "p_alive_contribution": risks.contributions["p_alive"],
+        "recent_orders": found.recent.tolist(),
+        "earlier_orders": found.earlier.tolist(),
+        "window_days": [config.window_days] * n,
+        "trend_contribution": risks.contributions["trend"],
+        "open_tickets": found.tickets.tolist(),
+        "tickets_contribution": risks.contributions["tickets"],
+        "low_answers": found.low_answers.tolist(),
+        "satisfaction_days": [config.satisfaction_days] * n,
+        "satisfaction_contribution": risks.contributions["satisfaction"],
+    }
     columns: dict[str, list[Any]] = {
         "account_id": accounts,
         "risk": risks.risk,
         "level": risks.level,
-        "factors": risks.factors,
+        **factors,
         "value_at_stake": stakes,
         "above_threshold": risks.above.tolist(),
         "crossed_at": [
@@ -154,7 +167,7 @@ def refresh_churn(
             account_id=accounts[i],
             risk=risks.risk[i],
             level=risks.level[i],
-            factors=json.loads(risks.factors[i]),
+            **{name: values[i] for name, values in factors.items()},
             value_at_stake=Decimal(stakes[i]),
             above_threshold=bool(risks.above[i]),
             crossed_at=crossed_at[i],
@@ -185,11 +198,10 @@ def _same(model: Any, name: str, value: Any, n: int) -> list[Any]:
 def _write(columns: dict[str, list[Any]]) -> None:
     """Upsert the rows (``services/bulk.py``); other databases use ``bulk_create``."""
     if connection.vendor not in ("sqlite", "postgresql"):
-        objects = []
-        for values in zip(*columns.values(), strict=True):
-            fields = dict(zip(columns, values, strict=True))
-            fields["factors"] = json.loads(fields["factors"])
-            objects.append(ChurnRisk(**fields))
+        objects = [
+            ChurnRisk(**dict(zip(columns, values, strict=True)))
+            for values in zip(*columns.values(), strict=True)
+        ]
         ChurnRisk.objects.bulk_create(
             objects,
             batch_size=BATCH,

@@ -1,6 +1,6 @@
 """The churn risk of many customers at once: the same numbers as ``churn.risk_factors``
-(one customer) and ``churn._stake``, computed over NumPy arrays, with each customer's
-factors already as the JSON text stored (the same text ``json.dumps`` gives).
+(one customer), computed over NumPy arrays: the risk, its level, each factor's
+contribution (stored in columns of their own) and the value at stake.
 
 Rounding follows the scalar code exactly: contributions and the risk are rounded with
 Python's ``round`` (not ``np.round``, which can differ in the last digit), and the value
@@ -9,7 +9,6 @@ rounded half to even to cents as ``Decimal.quantize`` does."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,12 +22,14 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Risks:
-    """Aligned with the inputs: the risk, its level, the factors (JSON text), the
-    value at stake in cents and whether the risk is at or above the alert threshold."""
+    """Aligned with the inputs: the risk, its level, P(alive) as shown (4 decimals,
+    None without a model), each factor's contribution, the value at stake in cents and
+    whether the risk is at or above the alert threshold."""
 
     risk: list[float]
     level: list[str]
-    factors: list[str]
+    p_alive: list[float | None]
+    contributions: dict[str, list[float]]  # p_alive, trend, tickets, satisfaction
     stake_cents: IntArray
     above: npt.NDArray[np.bool_]
 
@@ -80,27 +81,13 @@ def compute_risks(
         above, "high", np.where(risk_array >= config.medium_threshold, "medium", "low")
     ).tolist()
     shown = [None if p != p else round(p, 4) for p in p_alive.tolist()]
-    window, days = json.dumps(config.window_days), json.dumps(config.satisfaction_days)
-    factors = [
-        f'[{{"factor": "p_alive", "p_alive": {"null" if p is None else repr(p)}, '
-        f'"contribution": {a!r}}}, {{"factor": "trend", "recent": {r}, "earlier": {e}, '
-        f'"window_days": {window}, "contribution": {b!r}}}, {{"factor": "tickets", '
-        f'"open_tickets": {t}, "contribution": {c!r}}}, {{"factor": "satisfaction", '
-        f'"low_answers": {s}, "days": {days}, "contribution": {d!r}}}]'
-        for p, a, r, e, b, t, c, s, d in zip(
-            shown,
-            alive,
-            recent.tolist(),
-            earlier.tolist(),
-            trend,
-            open_tickets.tolist(),
-            tickets,
-            low_answers.tolist(),
-            satisfaction,
-            strict=True,
-        )
-    ]
-    return Risks(risk, level, factors, stake_cents(basis_cents, risk_array), above)
+    contributions = {
+        "p_alive": alive,
+        "trend": trend,
+        "tickets": tickets,
+        "satisfaction": satisfaction,
+    }
+    return Risks(risk, level, shown, contributions, stake_cents(basis_cents, risk_array), above)
 
 
 def stake_cents(basis_cents: IntArray, risk: FloatArray) -> IntArray:

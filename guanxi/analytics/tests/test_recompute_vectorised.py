@@ -1,5 +1,5 @@
 """The bulk paths of the recompute give exactly what the per-customer reference code
-gives: the churn risks over arrays against ``risk_factors`` (risk, level, factors JSON,
+gives: the churn risks over arrays against ``risk_factors`` (risk, level, contributions,
 value at stake in cents), the classification inputs as JSON text against
 ``all_inputs``, the columns read from the database against the ORM's values, the
 product pairs counted with a sparse matrix against a plain count and the COPY text."""
@@ -74,7 +74,10 @@ def test_vectorised_churn_risks_equal_the_scalar_ones():
             low_answers=low,
         )
         assert found.risk[i] == risk
-        assert found.factors[i] == json.dumps(factors)
+        assert found.p_alive[i] == factors[0]["p_alive"]
+        assert [found.contributions[f["factor"]][i] for f in factors] == [
+            f["contribution"] for f in factors
+        ]
         assert found.level[i] == config.level(risk)
         assert bool(found.above[i]) == (risk >= config.alert_threshold)
         basis = Decimal(int(cents[i])) / 100
