@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from guanxi.core import object_types, tasks  # noqa: F401 - registers periodic tasks
+        from guanxi.core import lookups, object_types, tasks  # noqa: F401 - registers periodic tasks
 
+        lookups.register()
         object_types.register_all()
         object_types.register_search()
         # Built-in roles follow the code after every migrate, like Django's own

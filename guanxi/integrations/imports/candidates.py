@@ -37,7 +37,7 @@ def load_candidates(contacts: QuerySet[Contact]) -> list[Candidate]:
     emails = _values_by_contact(ContactEmail, pks, "value")
     phones = _values_by_contact(ContactPhone, pks, "value")
     addresses = _values_by_contact(Address, pks, "street", "city", "postcode")
-    links = AccountContact.objects.filter(contact_id__in=pks).order_by("-is_primary", "pk")
+    links = AccountContact.objects.filter(contact_id__any_of=pks).order_by("-is_primary", "pk")
     accounts: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for contact_id, account_id, name in links.values_list(
         "contact_id", "account_id", "account__name"
@@ -70,7 +70,7 @@ def _values_by_contact(model: Any, pks: list[int], *fields: str) -> dict[int, li
     found: dict[int, list[tuple]] = defaultdict(list)
     ordering = model._meta.ordering
     for contact_id, *values in (
-        model.objects.filter(contact_id__in=pks).order_by("contact_id", *ordering)
+        model.objects.filter(contact_id__any_of=pks).order_by("contact_id", *ordering)
         .values_list("contact_id", *fields)
     ):  # fmt: skip
         found[contact_id].append(tuple(values))
