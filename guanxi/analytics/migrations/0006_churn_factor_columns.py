@@ -20,8 +20,14 @@ COLUMNS = {
     "satisfaction_days": ("satisfaction", "days"),
     "satisfaction_contribution": ("satisfaction", "contribution"),
 }
-WHOLE = {"recent_orders", "earlier_orders", "window_days", "open_tickets", "low_answers"}
-WHOLE |= {"satisfaction_days"}
+WHOLE = {
+    "recent_orders",
+    "earlier_orders",
+    "window_days",
+    "open_tickets",
+    "low_answers",
+    "satisfaction_days",
+}
 
 
 def _value(vendor, column):
