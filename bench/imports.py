@@ -22,7 +22,7 @@ Reports rows/s of each step and the ratio of the pipeline's rows/s to COPY's (go
 issue 7: ≥ 0.3). ``--profile`` runs the import step under cProfile and adds its top
 entries. Writes its section of ``docs/benchmarks.md``.
 
-    .venv/bin/python bench/imports.py [--rows N] [--quick] [--profile]
+    .venv/bin/python bench/imports.py [--rows N] [--quick] [--profile] [--no-check] [--no-again]
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def reset() -> Any:
     return user
 
 
-def pipeline(path: Path, profile: bool) -> dict[str, Any]:
+def pipeline(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     from guanxi.integrations.imports import services
     from guanxi.integrations.imports.models import ImportJob, OnDuplicate
 
@@ -154,16 +154,18 @@ def pipeline(path: Path, profile: bool) -> dict[str, Any]:
     )
     times["upload and map"] = time.perf_counter() - started
     print(f"  upload and map: {times['upload and map']:.1f} s", flush=True)
-    started = time.perf_counter()
-    job = services.dry_run(actor=user, job=job)
-    times["check (dry run)"] = time.perf_counter() - started
-    checked = {"created": job.created_count, "skipped": job.skipped_count}
-    checked["error"] = job.error_count
-    print(f"  check: {times['check (dry run)']:.1f} s {checked}", flush=True)
+    checked: dict[str, int] = {}
+    if not args.no_check:
+        started = time.perf_counter()
+        job = services.dry_run(actor=user, job=job)
+        times["check (dry run)"] = time.perf_counter() - started
+        checked = {"created": job.created_count, "skipped": job.skipped_count}
+        checked["error"] = job.error_count
+        print(f"  check: {times['check (dry run)']:.1f} s {checked}", flush=True)
     before = _last_ids()
     started = time.perf_counter()
     services.start_import_job(actor=user, job=job)
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile() if args.profile else None
     per_row = _CountPerRow(services)
     if profiler:
         profiler.enable()
@@ -190,7 +192,7 @@ def pipeline(path: Path, profile: bool) -> dict[str, Any]:
         out.write("\n")
         stats.sort_stats("tottime").print_stats(15)
         top = _trim(out.getvalue())
-    again = import_again(path, user)
+    again = None if args.no_again else import_again(path, user)
     return {
         "times": times,
         "counts": counts,
@@ -352,7 +354,7 @@ def run(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     print(f"wrote {args.rows:,} rows ({size / 1e6:.1f} MB) in {seconds:.1f} s", flush=True)
     copy_seconds = raw_copy(path)
-    result = pipeline(path, args.profile)
+    result = pipeline(path, args)
     copy_seconds_after = raw_copy(path)  # the machine is shared: COPY before and after
     result["queries"] = query_breakdown(path, min(QUERY_SAMPLE, args.rows))
     path.unlink()
@@ -402,7 +404,7 @@ def write_report(
         f"{platform.python_version()}, PostgreSQL on the same machine, shared with other "
         "work at the same time; COPY ran before and after the pipeline "
         f"({copies[0]:.3f} s and {copies[1]:.3f} s), the faster one is the reference.",
-        f"- Check: {result['checked']}; import: {result['counts']}.",
+        f"- Check: {result['checked'] or 'not run (--no-check)'}; import: {result['counts']}.",
         "",
         "| step | time (s) | rows/s | ratio to COPY |",
         "| --- | ---: | ---: | ---: |",
@@ -419,16 +421,18 @@ def write_report(
         f"| **{_ratio(rows / times['import'] / copy_rate)}** |"
     )
     lines.append(
-        f"| **pipeline: upload, check and import** | {total:.1f} | {rows / total:,.0f} "
+        f"| **pipeline: upload, {'check and ' if 'check (dry run)' in times else 'map and '}"
+        f"import** | {total:.1f} | {rows / total:,.0f} "
         f"| **{_ratio(rows / total / copy_rate)}** |"
     )
     again = result["again"]
-    lines.append(
-        f"| the same file again, *link and update* (upload, map, import; "
-        f"{again['counts']['updated']:,} updated, {again['per_row']:,} rows through "
-        f"`import_row`) | {again['seconds']:.1f} | {rows / again['seconds']:,.0f} "
-        f"| {_ratio(rows / again['seconds'] / copy_rate)} |"
-    )
+    if again:
+        lines.append(
+            f"| the same file again, *link and update* (upload, map, import; "
+            f"{again['counts']['updated']:,} updated, {again['per_row']:,} rows through "
+            f"`import_row`) | {again['seconds']:.1f} | {rows / again['seconds']:,.0f} "
+            f"| {_ratio(rows / again['seconds'] / copy_rate)} |"
+        )
     floor = result["floor"]
     floor_seconds = sum(floor.values())
     lines.append(
@@ -499,16 +503,18 @@ def write_report(
         for line in part.splitlines()
         if line.startswith("- Run ")
     ]
+    check = times.get("check (dry run)")
     runs.insert(
         0,
         f"- Run {date.today().isoformat()}, {rows:,} rows: check "
-        f"{rows / times['check (dry run)']:,.0f} rows/s, import {rows / times['import']:,.0f} "
+        + (f"{rows / check:,.0f} rows/s" if check else "not run")
+        + f", import {rows / times['import']:,.0f} "
         f"rows/s{' (under cProfile)' if args.profile else ''}, import / COPY "
         f"{_ratio(rows / times['import'] / copy_rate)}, write floor / COPY "
         f"{_ratio(rows / floor_seconds / copy_rate)}, import ÷ floor "
         f"{times['import'] / floor_seconds:.1f}× the time, {result['per_row']:,} rows through "
         f"`import_row`; the same file again with link and update "
-        f"{rows / again['seconds']:,.0f} rows/s.",
+        + (f"{rows / again['seconds']:,.0f} rows/s." if again else "not run."),
     )
     lines += ["", "Runs (newest first):", "", *runs[:6]]
     lines.append("")
@@ -524,6 +530,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 rows")
     parser.add_argument("--profile", action="store_true", help="cProfile the import step")
+    parser.add_argument("--no-check", action="store_true", help="skip the check (dry run)")
+    parser.add_argument(
+        "--no-again", action="store_true", help="skip importing the file again (link and update)"
+    )
     parser.add_argument("--file", default=str(ROOT / "var" / "bench_contacts.csv"))
     args = parser.parse_args()
     if args.quick:
