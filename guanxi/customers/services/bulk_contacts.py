@@ -162,7 +162,9 @@ def save_new_records(
     # Each link takes the primary flag from the account's earlier primary contact, as
     # ``replace_links`` does one contact at a time: only the last one keeps it.
     linked = sorted({link.account.pk for link in links})
-    locked = Account.all_objects.select_for_update().filter(pk__in=linked).order_by("pk")
+    # An import locks them as ``replace_links`` does; its check, rolled back, does not.
+    accounts_of = Account.all_objects if checking else Account.all_objects.select_for_update()
+    locked = accounts_of.filter(pk__in=linked).order_by("pk")
     trashed = {account.pk for account in locked if account.deleted_at is not None}
     primary_of: dict[int, Contact] = {
         link.account_id: link.contact

@@ -56,6 +56,7 @@ from guanxi.customers.services.common import first_team_of, split_tag_names
 from guanxi.customers.services.contacts import update_contact
 from guanxi.integrations.imports.batch_refs import OldSystemIds
 from guanxi.integrations.imports.candidates import Candidate, load_candidates
+from guanxi.integrations.imports.check_parts import Earlier, EarlierParts
 from guanxi.integrations.imports.fields import (
     CONTACTS,
     Lookups,
@@ -196,6 +197,8 @@ class ContactBatch:
         self.skip_likely = job.options.get("likely_duplicates") == LikelyDuplicates.SKIP
         self.create_accounts = job.options.get("create_accounts", True)
         self.tag_name = import_tag_name(job)
+        # A check in parts: what the rows of the parts rolled back before made.
+        self.earlier = EarlierParts() if checking else None
 
     # -- loading ------------------------------------------------------------------
 
@@ -363,6 +366,9 @@ class ContactBatch:
 
     def _match(self, row: _Prepared) -> Match | None:
         for key, value in row.keys:
+            earlier = self.earlier.by_value.get((_kind(key), value)) if self.earlier else None
+            if earlier is not None:  # made before any contact of this part: a lower pk
+                return Match(earlier, key, in_file=True)  # type: ignore[arg-type]
             pk = self.in_file.get((_kind(key), value))
             if pk is not None:
                 return Match(self.in_file_records[pk], key, in_file=True)
@@ -385,12 +391,20 @@ class ContactBatch:
         names = set(row.names)
         found = {c.pk: c for n in names for c in self.candidates.get(n, [])}
         ordered: list[tuple[int, tuple[int, int], Candidate | None, str, PersonRecord]] = []
+        # In a check's later part, the contacts its earlier parts made come after those
+        # there before the check and before those this part's earlier batches saved.
+        bound = self.earlier.bound if self.earlier else None
         for saved in found.values():
             rank = self.name_rank[saved.name_pinyin]
-            ordered.append((rank, (0, saved.pk), saved, saved.full_name, saved.record))
+            group = 0 if bound is None or saved.pk <= bound else 2
+            ordered.append((rank, (group, saved.pk), saved, saved.full_name, saved.record))
         for name in names:
+            for index, (earlier, record) in enumerate(
+                self.earlier.by_name.get(name, []) if self.earlier else []
+            ):
+                ordered.append((self.name_rank[name], (1, index), None, earlier.full_name, record))
             for index, (made, record) in enumerate(self.made_named.get(name, [])):
-                ordered.append((self.name_rank[name], (1, index), None, made.full_name, record))
+                ordered.append((self.name_rank[name], (3, index), None, made.full_name, record))
         ordered.sort(key=lambda item: (item[0], item[1]))
         chosen: list[tuple[str, PersonRecord]] = []
         for _rank, _order, saved_one, full_name, record in ordered[:LIKELY_CANDIDATES]:
@@ -409,6 +423,11 @@ class ContactBatch:
         """The row's decision when its ID in the old system names a contact already:
         skipped, or an error when the importer does not see that contact (the update
         of "link and update" goes through ``import_row``); None for a new ID."""
+        earlier = self.earlier.by_old_id.get(external_id.strip()) if self.earlier else None
+        if earlier is not None:  # a contact a row of a check's earlier part made
+            if self.on_duplicate == OnDuplicate.UPDATE:
+                return self._updated(Match(earlier, "external_id"), row)  # type: ignore[arg-type]
+            return "skipped", [], []
         if external_id != external_id.strip() or external_id in self.old_ids.made:
             raise _PerRow  # looked up stripped; or a contact made by an earlier row
         pk = self.old_ids.record(external_id)
@@ -432,6 +451,8 @@ class ContactBatch:
         problems = [(p.field, p.message) for p in row.problems]
         if blocks_update(CONTACTS, row.problems):
             return "error", problems, []
+        if isinstance(match.record, Earlier):  # made by a check's earlier part, gone now
+            return self._earlier_updated(match, match.record, problems)
         record = self.matched.get(match.record.pk) if match.record.pk else None
         if record is None:
             raise _PerRow
@@ -462,6 +483,24 @@ class ContactBatch:
             # The candidates loaded for the batch stay as they are: none of the values
             # an update changes is compared with a row (``draft_record``).
         return "updated", [], warnings + problems
+
+    def _earlier_updated(
+        self, match: Match, earlier: Earlier, problems: list[tuple[str, str]]
+    ) -> Decision:
+        """``_updated`` for a contact a check's earlier part made (rolled back): counted
+        as updated when the importer may change it. The row's values passed the checks
+        an update runs on them; ``update_contact`` is not asked (its record is gone)."""
+        warnings = [(match.field, same_in_file_warning(match))] if match.in_file else []
+        if earlier.changeable:
+            return "updated", [], warnings + problems
+        if match.in_file:
+            return "skipped", [], warnings + problems
+        return "error", [*problems, (match.field, not_yours(CONTACTS))], []
+
+    def keep_part(self) -> None:
+        """At the end of a check's part, before it is rolled back (see ``check_parts``)."""
+        if self.earlier is not None:
+            self.earlier.keep(self.actor, self.job)
 
     def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
         if row.marks & self.touched:

@@ -26,6 +26,7 @@ from guanxi.core.services.audit import record_audit
 from guanxi.core.services.tags import tags_from_names
 from guanxi.core.services.trash import trash_record
 from guanxi.integrations.imports.batch import ContactBatch, usable
+from guanxi.integrations.imports.check_parts import part_rows
 from guanxi.integrations.imports.fields import CONTACTS
 from guanxi.integrations.imports.fields_more import LEADS, MORE_FIELDS, PRODUCTS
 from guanxi.integrations.imports.fields_orders import ORDERS
@@ -321,7 +322,8 @@ CHECKABLE = (ImportStatus.UPLOADED, ImportStatus.DRY_RUN_DONE, ImportStatus.CHEC
 
 def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     """Check every row exactly as the import would — through the same services, inside
-    a transaction that is then rolled back — and store each problem by row and column."""
+    a transaction that is then rolled back (for a large contacts file, one per part:
+    ``check_parts``) — and store each problem by row and column."""
     require_owner(actor, job)
     if job.status not in CHECKABLE:
         raise ValidationError({"status": _("This import has already started.")})
@@ -329,30 +331,24 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     kept = {ProblemKind.ERROR: 0, ProblemKind.WARNING: 0}
     errors: list[ImportRowError] = []
     counts = {"created": 0, "updated": 0, "skipped": 0, "error": 0}
-    try:
-        with transaction.atomic():
-            _ensure_tag(job)
-            units = _units(job, table)
-            batch = _contact_batch(job, checking=True)
-            results: list[tuple[Unit, UnitResult]] = []
-            size = batch_size()
-            for start in range(0, len(units), size):
-                chunk = units[start : start + size]
-                results += zip(chunk, _import_units(job, table, chunk, batch), strict=True)
-            for unit, result in results:
-                counts[result.outcome] += 1
-                # Each kind kept up to the cap: warnings never push errors out.
-                if kept[ProblemKind.ERROR] < DRY_RUN_KEPT_ERRORS:
-                    errors.extend(_error_rows(job, table, unit, result.errors, True))
-                    kept[ProblemKind.ERROR] += len(result.errors)
-                if kept[ProblemKind.WARNING] < DRY_RUN_KEPT_ERRORS:
-                    errors.extend(
-                        _error_rows(job, table, unit, result.warnings, True, ProblemKind.WARNING)
-                    )
-                    kept[ProblemKind.WARNING] += len(result.warnings)
-            raise _DryRunDone
-    except _DryRunDone:
-        pass
+    units = _units(job, table)
+    batch = _contact_batch(job, checking=True)
+    # Contacts in parts, each rolled back on its own (``check_parts``); others at once.
+    part = part_rows(batch_size()) if batch is not None else max(len(units), 1)
+    for first in range(0, len(units), part):
+        units_of_part = units[first : first + part]
+        last = first + part >= len(units)
+        for unit, result in _check_part(job, table, units_of_part, batch, last):
+            counts[result.outcome] += 1
+            # Each kind kept up to the cap: warnings never push errors out.
+            if kept[ProblemKind.ERROR] < DRY_RUN_KEPT_ERRORS:
+                errors.extend(_error_rows(job, table, unit, result.errors, True))
+                kept[ProblemKind.ERROR] += len(result.errors)
+            if kept[ProblemKind.WARNING] < DRY_RUN_KEPT_ERRORS:
+                errors.extend(
+                    _error_rows(job, table, unit, result.warnings, True, ProblemKind.WARNING)
+                )
+                kept[ProblemKind.WARNING] += len(result.warnings)
     with transaction.atomic():
         ImportJob.objects.select_for_update().filter(pk=job.pk).exists()  # one writer at a time
         job.row_errors.all().delete()
@@ -362,6 +358,27 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
         job.status, job.error, job.updated_at = ImportStatus.DRY_RUN_DONE, "", timezone.now()
         job.save(update_fields=[*COUNTS, "status", "error", "updated_at"])
     return job
+
+
+def _check_part(
+    job: ImportJob, table: Table, units: list[Unit], batch: ContactBatch | None, last: bool
+) -> list[tuple[Unit, UnitResult]]:
+    """The units' results as the import would have them, in a transaction rolled back
+    at the end; before that, the batch keeps what they made for the parts after."""
+    results: list[tuple[Unit, UnitResult]] = []
+    try:
+        with transaction.atomic():
+            _ensure_tag(job)
+            size = batch_size()
+            for start in range(0, len(units), size):
+                chunk = units[start : start + size]
+                results += zip(chunk, _import_units(job, table, chunk, batch), strict=True)
+            if batch is not None and not last:
+                batch.keep_part()
+            raise _DryRunDone
+    except _DryRunDone:
+        pass
+    return results
 
 
 def _ensure_tag(job: ImportJob) -> None:

@@ -1,0 +1,120 @@
+"""A contacts file checked in parts (``imports.check_parts``), each part in its own
+rolled-back transaction, finds the same problems and counts as a check in one: rows
+repeating an email, phone, name or old-system ID of a row in an earlier part (made by
+the batch or by ``import_row``) are judged against it; every part is rolled back
+before the next, nothing is kept, and no account is locked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guanxi.core.models import Role, RoleGrant
+from guanxi.customers.models import Account, Contact
+from guanxi.integrations.imports import batch as batch_module
+from guanxi.integrations.imports.matching import made_by_job
+from guanxi.integrations.tests import test_import_batch as base
+from guanxi.integrations.tests.test_import_batch import IDS, OPTIONS, ROWS, _import, _old_refs
+from guanxi.testing.users import make_user
+
+pytestmark = pytest.mark.django_db
+world = base.world  # the admin, an existing 张伟 at 华信 and his phone
+
+
+def _checked(settings: Any, admin: Any, options: dict[str, Any], part: int, **more: Any) -> Any:
+    settings.IMPORT_CHECK_PART_ROWS = part
+    before = (Contact.objects.count(), Account.objects.count())
+    job = _import(admin, options, check=True, **more)
+    assert (Contact.objects.count(), Account.objects.count()) == before  # nothing kept
+    problems = [
+        (p.row, p.column, p.value, p.message, p.kind)
+        for p in job.row_errors.order_by("row", "kind", "column", "message")
+    ]
+    counts = (job.created_count, job.updated_count, job.skipped_count, job.error_count)
+    return counts, problems
+
+
+def _in_parts_and_whole(settings: Any, admin: Any, options: dict[str, Any], **more: Any) -> Any:
+    """The check's counts and problems, in one part and in parts of 2 and 6 rows."""
+    settings.IMPORT_BATCH_SIZE = 2
+    whole = _checked(settings, admin, options, 10_000, **more)
+    assert whole[0][3] >= 4  # the planted errors are there
+    for part in (2, 6):  # ten parts of two rows; four of six (three of two batches)
+        assert _checked(settings, admin, options, part, **more) == whole, part
+    return whole
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: "-".join(str(v) for v in o.values()))
+def test_a_check_in_parts_finds_what_a_check_in_one_does(world, settings, options):
+    _in_parts_and_whole(settings, world, options)
+
+
+@pytest.mark.parametrize("options", [OPTIONS[0], OPTIONS[3]], ids=["skip", "update"])
+def test_old_system_ids_of_earlier_parts_are_found_in_later_ones(world, settings, options):
+    _old_refs(world)
+    _in_parts_and_whole(settings, world, options, ids=IDS)
+
+
+def _adds_but_changes_nothing() -> Any:
+    role = Role.objects.create(code="adder", name="Adder")
+    for object_type in ("customers.contact", "customers.account"):
+        for action, scope in (("view", "all"), ("add", "own")):
+            RoleGrant.objects.create(role=role, object_type=object_type, action=action, scope=scope)
+    importer = make_user()
+    importer.roles.add(role)
+    return importer
+
+
+@pytest.mark.parametrize("who", ["admin", "adds, changes nothing"])
+def test_contacts_of_earlier_parts_are_updated_only_where_the_importer_may(world, settings, who):
+    """ "Link and update": rows repeating an earlier part's email, phone or ID update
+    what it made; an importer who may add contacts but change none has those rows
+    skipped (and the existing 张伟's the row's error)."""
+    _old_refs(world)
+    importer = world if who == "admin" else _adds_but_changes_nothing()
+    rows = [row.replace("rep@example.test", "") for row in ROWS]
+    counts, problems = _in_parts_and_whole(settings, importer, OPTIONS[3], rows=rows, ids=IDS)
+    # N-1 again (row 10) updates 李娜 or is the row's error; 李娜's phone again
+    # (row 13) updates or skips her.
+    assert counts[1 if who == "admin" else 2] >= (3 if who == "admin" else 1)
+    refused = (10, "id", "N-1", "This matches a contact you may not change.", "error")
+    assert (refused in problems) is (who != "admin")
+
+
+def test_each_part_is_rolled_back_before_the_next_and_locks_no_account(
+    world, settings, monkeypatch
+):
+    settings.IMPORT_BATCH_SIZE = 2
+    settings.IMPORT_CHECK_PART_ROWS = 4
+    seen: list[int] = []
+    real = batch_module.ContactBatch.keep_part
+
+    def spy(self: Any) -> None:
+        seen.append(made_by_job(self.job, Contact).count())
+        real(self)
+
+    monkeypatch.setattr(batch_module.ContactBatch, "keep_part", spy)
+    with CaptureQueriesContext(connection) as queries:
+        job = _import(world, OPTIONS[0], check=True)
+    assert job.created_count > 8
+    # Four parts before the last: each holds only what its own rows made.
+    assert len(seen) == 4 and all(0 < count <= 4 for count in seen), seen
+    assert not [q["sql"] for q in queries if "FOR UPDATE" in q["sql"].upper()]
+
+
+def test_a_likely_duplicate_of_an_earlier_parts_contact_is_found_first(world, settings):
+    """Han Mei (part 1) and 韩梅 (part 2, first batch) score alike against the 韩梅 of
+    part 2's second batch: as in one transaction, the earlier-made Han Mei is named."""
+    people = ["甲,一,13911110001,,,,,,,,", "Han,Mei,13911110002,,博远咨询,广东,广州,,,,",
+              "乙,二,13911110003,,,,,,,,", "丙,三,13911110004,,,,,,,,",
+              "韩,梅,13911110005,,博远咨询,广东,广州,,,,", "丁,四,13911110006,,,,,,,,",
+              "韩,梅,13911110007,,博远咨询,广东,广州,,,,", "戊,五,13911110008,,,,,,,,"]  # fmt: skip
+    settings.IMPORT_BATCH_SIZE = 2
+    whole = _checked(settings, world, OPTIONS[0], 10_000, rows=people)
+    assert _checked(settings, world, OPTIONS[0], 4, rows=people) == whole
+    warnings = {row: message for row, _c, _v, message, _k in whole[1]}
+    assert warnings[6].startswith("Possible duplicate of Mei Han"), warnings
+    assert warnings[8].startswith("Possible duplicate of Mei Han"), warnings
