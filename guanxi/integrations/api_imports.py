@@ -39,6 +39,10 @@ class ImportSchema(Schema):
     skipped_count: int
     error_count: int
     next_row: int
+    checked_rows: int = Field(
+        description="while status is checking: the rows checked so far (a large contacts "
+        "file is checked in parts); after a check, all of them"
+    )
     error: str
     created_at: datetime
     finished_at: datetime | None

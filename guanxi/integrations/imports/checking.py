@@ -49,7 +49,8 @@ def check(*, actor: User, job: ImportJob) -> ImportJob:
     if job.total_rows <= inline_rows() and job.status != ImportStatus.CHECKING:
         return dry_run(actor=actor, job=job)
     job.status, job.error, job.updated_at = ImportStatus.CHECKING, "", timezone.now()
-    job.save(update_fields=["status", "error", "updated_at"])
+    job.checked_rows = 0
+    job.save(update_fields=["status", "error", "checked_rows", "updated_at"])
     queued_at = job.updated_at
     transaction.on_commit(lambda: _enqueue(job.pk, actor.pk, queued_at.isoformat()))
     return job

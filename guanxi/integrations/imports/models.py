@@ -86,6 +86,8 @@ class ImportJob(models.Model):
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     next_row = models.PositiveIntegerField(_("next row"), default=0)
+    # While a large contacts file is checked (in parts): the rows checked so far.
+    checked_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imports"

@@ -335,9 +335,15 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
     batch = _contact_batch(job, checking=True)
     # Contacts in parts, each rolled back on its own (``check_parts``); others at once.
     part = part_rows(batch_size()) if batch is not None else max(len(units), 1)
+    checked = 0
     for first in range(0, len(units), part):
         units_of_part = units[first : first + part]
         last = first + part >= len(units)
+        if first:  # the page shows how far a check in the background has got
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+                checked_rows=checked, updated_at=timezone.now()
+            )
+        checked += sum(len(unit) for unit in units_of_part)
         for unit, result in _check_part(job, table, units_of_part, batch, last):
             counts[result.outcome] += 1
             # Each kind kept up to the cap: warnings never push errors out.
@@ -356,7 +362,8 @@ def dry_run(*, actor: User, job: ImportJob) -> ImportJob:
         job.created_count, job.updated_count = counts["created"], counts["updated"]
         job.skipped_count, job.error_count = counts["skipped"], counts["error"]
         job.status, job.error, job.updated_at = ImportStatus.DRY_RUN_DONE, "", timezone.now()
-        job.save(update_fields=[*COUNTS, "status", "error", "updated_at"])
+        job.checked_rows = checked
+        job.save(update_fields=[*COUNTS, "checked_rows", "status", "error", "updated_at"])
     return job
 
 

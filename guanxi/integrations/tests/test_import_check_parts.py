@@ -6,16 +6,20 @@ before the next, nothing is kept, and no account is locked."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from guanxi.core.models import Role, RoleGrant
 from guanxi.customers.models import Account, Contact
 from guanxi.integrations.imports import batch as batch_module
+from guanxi.integrations.imports import checking, services
 from guanxi.integrations.imports.matching import made_by_job
+from guanxi.integrations.imports.models import ImportStatus
 from guanxi.integrations.tests import test_import_batch as base
 from guanxi.integrations.tests.test_import_batch import IDS, OPTIONS, ROWS, _import, _old_refs
 from guanxi.testing.users import make_user
@@ -118,3 +122,34 @@ def test_a_likely_duplicate_of_an_earlier_parts_contact_is_found_first(world, se
     warnings = {row: message for row, _c, _v, message, _k in whole[1]}
     assert warnings[6].startswith("Possible duplicate of Mei Han"), warnings
     assert warnings[8].startswith("Possible duplicate of Mei Han"), warnings
+
+
+def test_a_check_in_the_background_shows_how_far_it_has_got(
+    world, settings, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.IMPORT_BATCH_SIZE = 2
+    settings.IMPORT_CHECK_PART_ROWS = 6  # 20 rows: parts of 6, 6, 6 and 2
+    settings.IMPORT_CHECK_INLINE_ROWS = 2
+    content = "\n".join([base.HEADERS, *ROWS]).encode()
+    job = services.start_import(
+        actor=world, target="customers.contact", file=content, filename="people.csv"
+    )
+    job = services.set_mapping(actor=world, job=job, mapping=base.MAPPING, options=OPTIONS[0])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        checking.check(actor=world, job=job)
+    client.force_login(world)
+    detail = reverse("integrations:import_detail", args=[job.pk])
+    shown: list[str | None] = []
+    real = batch_module.ContactBatch.keep_part
+
+    def spy(self: Any) -> None:  # the page, asked for at the end of each part but the last
+        found = re.search(r'import-checked-rows">(\d+) / 20<', client.get(detail).content.decode())
+        shown.append(found.group(1) if found else None)
+        real(self)
+
+    monkeypatch.setattr(batch_module.ContactBatch, "keep_part", spy)
+    queued[0]()  # the worker runs the check
+    assert shown == [None, "6", "12"]
+    job.refresh_from_db()
+    assert (job.status, job.checked_rows) == (ImportStatus.DRY_RUN_DONE, 20)
+    assert client.get(f"/api/v1/imports/{job.pk}").json()["checked_rows"] == 20
