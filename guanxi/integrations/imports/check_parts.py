@@ -24,7 +24,7 @@ from guanxi.core.access import restrict
 from guanxi.core.models import User
 from guanxi.customers.models import Contact
 from guanxi.integrations.imports.candidates import load_candidates
-from guanxi.integrations.imports.matching import made_by_job
+from guanxi.integrations.imports.matching import LIKELY_CANDIDATES, made_by_job
 from guanxi.integrations.imports.models import ImportJob
 from guanxi.integrations.imports.rows import IMPORT_SOURCE
 from guanxi.integrations.models import ExternalRef
@@ -79,7 +79,9 @@ class EarlierParts:
             for kind, values in (("email", record.emails), ("phone", record.phones)):
                 for value in values:
                     self.by_value.setdefault((kind, value), earlier)
-            self.by_name[candidate.name_pinyin].append((earlier, record))
+            named = self.by_name[candidate.name_pinyin]
+            if len(named) < LIKELY_CANDIDATES:  # a row reaches no more of one name
+                named.append((earlier, record))
         refs = ExternalRef.objects.filter(
             source=IMPORT_SOURCE,
             content_type=ContentType.objects.get_for_model(Contact),

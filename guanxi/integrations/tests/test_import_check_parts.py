@@ -17,7 +17,7 @@ from django.urls import reverse
 from guanxi.core.models import Role, RoleGrant
 from guanxi.customers.models import Account, Contact
 from guanxi.integrations.imports import batch as batch_module
-from guanxi.integrations.imports import checking, services
+from guanxi.integrations.imports import check_parts, checking, matching, services
 from guanxi.integrations.imports.matching import made_by_job
 from guanxi.integrations.imports.models import ImportStatus
 from guanxi.integrations.tests import test_import_batch as base
@@ -109,17 +109,34 @@ def test_each_part_is_rolled_back_before_the_next_and_locks_no_account(
     assert not [q["sql"] for q in queries if "FOR UPDATE" in q["sql"].upper()]
 
 
-def test_a_likely_duplicate_of_an_earlier_parts_contact_is_found_first(world, settings):
+@pytest.mark.parametrize("cap", [50, 1])
+def test_a_likely_duplicate_of_an_earlier_parts_contact_is_found_first(
+    world, settings, monkeypatch, cap
+):
     """Han Mei (part 1) and 韩梅 (part 2, first batch) score alike against the 韩梅 of
-    part 2's second batch: as in one transaction, the earlier-made Han Mei is named."""
-    people = ["甲,一,13911110001,,,,,,,,", "Han,Mei,13911110002,,博远咨询,广东,广州,,,,",
+    part 2's second batch: as in one transaction, the earlier-made Han Mei is named.
+    With ``cap`` candidates a name (50 as shipped), no more of a name are kept."""
+    for module in (batch_module, check_parts, matching):
+        monkeypatch.setattr(module, "LIKELY_CANDIDATES", cap)
+    people = ["Han,Mei,13911110001,,博远咨询,广东,广州,,,,",
+              "Han,Mei,13911110002,,博远咨询,广东,广州,,,,",
               "乙,二,13911110003,,,,,,,,", "丙,三,13911110004,,,,,,,,",
               "韩,梅,13911110005,,博远咨询,广东,广州,,,,", "丁,四,13911110006,,,,,,,,",
               "韩,梅,13911110007,,博远咨询,广东,广州,,,,", "戊,五,13911110008,,,,,,,,"]  # fmt: skip
     settings.IMPORT_BATCH_SIZE = 2
     whole = _checked(settings, world, OPTIONS[0], 10_000, rows=people)
+    kept: list[Any] = []
+    real = batch_module.ContactBatch.keep_part
+
+    def spy(self: Any) -> None:
+        real(self)
+        kept.append(self.earlier)
+
+    monkeypatch.setattr(batch_module.ContactBatch, "keep_part", spy)
     assert _checked(settings, world, OPTIONS[0], 4, rows=people) == whole
+    assert max(len(named) for named in kept[0].by_name.values()) == min(2, cap)  # Han Mei
     warnings = {row: message for row, _c, _v, message, _k in whole[1]}
+    assert warnings[3].startswith("Possible duplicate of Mei Han"), warnings
     assert warnings[6].startswith("Possible duplicate of Mei Han"), warnings
     assert warnings[8].startswith("Possible duplicate of Mei Han"), warnings
 
