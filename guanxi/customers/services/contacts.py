@@ -309,6 +309,18 @@ def update_contact(*, actor: User, contact: Contact, **fields: Any) -> Contact:
     return contact
 
 
+def check_contact_update(*, actor: User, contact: Contact, **fields: Any) -> None:
+    """What ``update_contact`` would refuse of ``fields`` (of the contact's own columns,
+    not its owner or team), raised the same way; the values are set on ``contact`` and
+    nothing is saved: an import's check judges an update of a record it rolled back."""
+    unknown = set(fields) - set(CONTACT_FIELDS) | ({"owner", "team"} & set(fields))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    _apply(
+        contact, actor=actor, fields=fields, owner_changed=False, team_changed=False, partial=True
+    )
+
+
 def delete_contact(*, actor: User, contact: Contact) -> TrashItem:
     """Move a contact to the trash; nothing else goes with them."""
     return trash_record(actor=actor, obj=contact)

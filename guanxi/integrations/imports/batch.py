@@ -53,7 +53,7 @@ from guanxi.customers.services.bulk_contacts import (
     save_new_records,
 )
 from guanxi.customers.services.common import first_team_of, split_tag_names
-from guanxi.customers.services.contacts import update_contact
+from guanxi.customers.services.contacts import check_contact_update, update_contact
 from guanxi.integrations.imports.batch_refs import OldSystemIds
 from guanxi.integrations.imports.candidates import Candidate, load_candidates
 from guanxi.integrations.imports.check_parts import Earlier, EarlierParts
@@ -85,7 +85,7 @@ from guanxi.integrations.imports.models import (
     LikelyDuplicates,
     OnDuplicate,
 )
-from guanxi.integrations.imports.rows import blocks_update, changed_values
+from guanxi.integrations.imports.rows import UPDATABLE, blocks_update, changed_values
 from guanxi.integrations.match_rules import person_rules
 from guanxi.lib.companies import normalize_company
 from guanxi.lib.matching import Features, PersonRecord, features
@@ -425,6 +425,9 @@ class ContactBatch:
         of "link and update" goes through ``import_row``); None for a new ID."""
         earlier = self.earlier.by_old_id.get(external_id.strip()) if self.earlier else None
         if earlier is not None:  # a contact a row of a check's earlier part made
+            if not earlier.visible:
+                errors = [(p.field, p.message) for p in row.problems]
+                return "error", [*errors, ("external_id", not_yours(CONTACTS))], []
             if self.on_duplicate == OnDuplicate.UPDATE:
                 return self._updated(Match(earlier, "external_id"), row)  # type: ignore[arg-type]
             return "skipped", [], []
@@ -452,7 +455,7 @@ class ContactBatch:
         if blocks_update(CONTACTS, row.problems):
             return "error", problems, []
         if isinstance(match.record, Earlier):  # made by a check's earlier part, gone now
-            return self._earlier_updated(match, match.record, problems)
+            return self._earlier_updated(match, match.record, row, problems)
         record = self.matched.get(match.record.pk) if match.record.pk else None
         if record is None:
             raise _PerRow
@@ -485,13 +488,18 @@ class ContactBatch:
         return "updated", [], warnings + problems
 
     def _earlier_updated(
-        self, match: Match, earlier: Earlier, problems: list[tuple[str, str]]
+        self, match: Match, earlier: Earlier, row: _Prepared, problems: list[tuple[str, str]]
     ) -> Decision:
-        """``_updated`` for a contact a check's earlier part made (rolled back): counted
-        as updated when the importer may change it. The row's values passed the checks
-        an update runs on them; ``update_contact`` is not asked (its record is gone)."""
+        """``_updated`` for a contact a check's earlier part made (rolled back): the
+        row's values an update writes are checked as ``update_contact`` would (on an
+        unsaved stand-in: those equal to the stored ones passed the same checks)."""
         warnings = [(match.field, same_in_file_warning(match))] if match.in_file else []
         if earlier.changeable:
+            fields = {key: row.kwargs[key] for key in UPDATABLE[CONTACTS] if key in row.kwargs}
+            try:
+                check_contact_update(actor=self.actor, contact=Contact(owner=self.actor), **fields)
+            except ValidationError as error:
+                return "error", [*problems, *_errors_of(error, row.kwargs)], []
             return "updated", [], warnings + problems
         if match.in_file:
             return "skipped", [], warnings + problems
@@ -501,6 +509,11 @@ class ContactBatch:
         """At the end of a check's part, before it is rolled back (see ``check_parts``)."""
         if self.earlier is not None:
             self.earlier.keep(self.actor, self.job)
+
+    def start_part(self) -> None:
+        """At the start of a check's later part: the tags earlier parts made."""
+        if self.earlier is not None:
+            self.earlier.restore(self.actor)
 
     def _decide(self, line: int, cells: Cells, row: _Prepared) -> Decision:
         if row.marks & self.touched:

@@ -376,6 +376,8 @@ def _check_part(
     try:
         with transaction.atomic():
             _ensure_tag(job)
+            if batch is not None:
+                batch.start_part()
             size = batch_size()
             for start in range(0, len(units), size):
                 chunk = units[start : start + size]

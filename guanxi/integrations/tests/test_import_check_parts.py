@@ -45,7 +45,6 @@ def _in_parts_and_whole(settings: Any, admin: Any, options: dict[str, Any], **mo
     """The check's counts and problems, in one part and in parts of 2 and 6 rows."""
     settings.IMPORT_BATCH_SIZE = 2
     whole = _checked(settings, admin, options, 10_000, **more)
-    assert whole[0][3] >= 4  # the planted errors are there
     for part in (2, 6):  # ten parts of two rows; four of six (three of two batches)
         assert _checked(settings, admin, options, part, **more) == whole, part
     return whole
@@ -53,13 +52,15 @@ def _in_parts_and_whole(settings: Any, admin: Any, options: dict[str, Any], **mo
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: "-".join(str(v) for v in o.values()))
 def test_a_check_in_parts_finds_what_a_check_in_one_does(world, settings, options):
-    _in_parts_and_whole(settings, world, options)
+    counts, _problems = _in_parts_and_whole(settings, world, options)
+    assert counts[3] >= 4  # the planted errors are there
 
 
 @pytest.mark.parametrize("options", [OPTIONS[0], OPTIONS[3]], ids=["skip", "update"])
 def test_old_system_ids_of_earlier_parts_are_found_in_later_ones(world, settings, options):
     _old_refs(world)
-    _in_parts_and_whole(settings, world, options, ids=IDS)
+    counts, _problems = _in_parts_and_whole(settings, world, options, ids=IDS)
+    assert counts[3] >= 4
 
 
 def _adds_but_changes_nothing() -> Any:
@@ -91,6 +92,9 @@ def test_contacts_of_earlier_parts_are_updated_only_where_the_importer_may(world
 def test_each_part_is_rolled_back_before_the_next_and_locks_no_account(
     world, settings, monkeypatch
 ):
+    """Rows joining the existing 华信 and new companies, none left to ``import_row``
+    (which locks an account it links to, as the import does); only PostgreSQL writes
+    ``FOR UPDATE``, so the lock is looked for there."""
     settings.IMPORT_BATCH_SIZE = 2
     settings.IMPORT_CHECK_PART_ROWS = 4
     seen: list[int] = []
@@ -101,12 +105,76 @@ def test_each_part_is_rolled_back_before_the_next_and_locks_no_account(
         real(self)
 
     monkeypatch.setattr(batch_module.ContactBatch, "keep_part", spy)
+    companies = ["华信科技" if i % 2 else f"新公司{i}" for i in range(18)]
+    rows = [f"{row[: row.index(',')]},{i},1390000{i:04d},,{company},,,,,,"
+            for i, (row, company) in enumerate(zip(ROWS[:18], companies, strict=True))]  # fmt: skip
     with CaptureQueriesContext(connection) as queries:
-        job = _import(world, OPTIONS[0], check=True)
+        job = _import(world, OPTIONS[0], check=True, rows=rows)
     assert job.created_count > 8
     # Four parts before the last: each holds only what its own rows made.
     assert len(seen) == 4 and all(0 < count <= 4 for count in seen), seen
-    assert not [q["sql"] for q in queries if "FOR UPDATE" in q["sql"].upper()]
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"].upper()]
+    assert not [sql for sql in locks if "customers_account" in sql], locks
+
+
+def test_an_update_of_an_earlier_parts_contact_the_service_refuses_is_the_rows_error(
+    world, settings
+):
+    """Row 3 updates 甲一 (part 1) with a birthday to come: ``update_contact`` refuses
+    it (the row's error); rows 5 and 6 update him with one that has been."""
+    rows = ["甲,一,13911110001,,,,,,,,", "乙,二,13911110002,,,,,,,,",
+            "丙,三,13911110001,,,,,2999-01-01,,,", "丁,四,13911110004,,,,,,,,",
+            "甲,一,13911110001,,,,,1980-01-01,,,",
+            "甲,一,13911110001,,,,,1980-01-01,,,"]  # fmt: skip
+    counts, problems = _in_parts_and_whole(settings, world, OPTIONS[3], rows=rows)
+    assert counts == (3, 2, 0, 1)
+    assert (4, "birthday", "2999-01-01", "A birthday cannot be in the future.", "error") in [
+        p[:5] for p in problems
+    ]
+
+
+def test_an_old_system_id_of_an_earlier_parts_contact_the_importer_cannot_see(world, settings):
+    """An importer who gives contacts to others but sees only their own: Z-1 again in a
+    later part names a contact they cannot see, the row's error."""
+    role = Role.objects.create(code="giver", name="Giver")
+    for object_type in ("customers.contact", "customers.account"):
+        for action, scope in (
+            ("view", "own"),
+            ("add", "own"),
+            ("change", "own"),
+            ("assign", "all"),
+        ):
+            RoleGrant.objects.create(role=role, object_type=object_type, action=action, scope=scope)
+    importer = make_user()
+    importer.roles.add(role)
+    make_user(email="bob@example.test")
+    rows = ["甲,一,13911110001,,,,,,,bob@example.test,", "乙,二,13911110002,,,,,,,,",
+            "丙,三,13911110003,,,,,,,,", "丁,四,13911110004,,,,,,,,"]  # fmt: skip
+    counts, problems = _in_parts_and_whole(
+        settings, importer, OPTIONS[0], rows=rows, ids=["Z-1", "", "Z-1", ""]
+    )
+    assert counts[3] == 1 and problems[0][:2] == (4, "id")
+
+
+def test_a_tag_an_earlier_part_made_is_there_for_the_later_ones(world, settings, monkeypatch):
+    """The first 韩梅 names a new tag (``import_row`` makes it); the second, in a later
+    part, finds it and is decided by the batch: scored against the first 韩梅."""
+    rows = ["韩,梅,13911110005,,博远咨询,广东,广州,,新标签X,,", "乙,二,13911110002,,,,,,,,",
+            "韩,梅,13911110007,,博远咨询,广东,广州,,新标签X,,",
+            "丁,四,13911110004,,,,,,,,"]  # fmt: skip
+    settings.IMPORT_BATCH_SIZE = 2
+    whole = _checked(settings, world, OPTIONS[0], 10_000, rows=rows)
+    assert "Possible duplicate of 韩梅" in str(whole[1])
+    calls: list[int] = []
+    real = services._import_unit
+
+    def spy(actor: Any, job: Any, table: Any, unit: Any) -> Any:
+        calls.append(unit[0][0])
+        return real(actor, job, table, unit)
+
+    monkeypatch.setattr(services, "_import_unit", spy)
+    assert _checked(settings, world, OPTIONS[0], 2, rows=rows) == whole
+    assert calls == [2]  # line 2, the tag's first row; not line 4
 
 
 @pytest.mark.parametrize("cap", [50, 1])
