@@ -45,7 +45,6 @@ class Earlier:
     """A contact a row of an earlier part made (rolled back since): what a match with it
     needs. It reads as the contact does in a row's warning."""
 
-    pk: int
     full_name: str
     changeable: bool  # the importer may change it ("link and update")
     visible: bool = True  # the importer sees it (kept only by its ID in the old system)
@@ -89,7 +88,7 @@ class EarlierParts:
         kept: dict[int, Earlier] = {}
         for candidate in candidates:
             record = candidate.record
-            earlier = Earlier(candidate.pk, candidate.full_name, candidate.pk in may_change)
+            earlier = Earlier(candidate.full_name, candidate.pk in may_change)
             kept[candidate.pk] = earlier
             for kind, values in (("email", record.emails), ("phone", record.phones)):
                 for value in values:
@@ -106,5 +105,5 @@ class EarlierParts:
             object_id__any_of=every,
         ).values_list("external_id", "object_id")
         for external_id, pk in refs:
-            unseen = Earlier(pk, "", changeable=False, visible=False)
+            unseen = Earlier("", changeable=False, visible=False)
             self.by_old_id.setdefault(external_id, kept.get(pk, unseen))

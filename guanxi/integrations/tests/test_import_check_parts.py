@@ -22,6 +22,7 @@ from guanxi.integrations.imports.matching import made_by_job
 from guanxi.integrations.imports.models import ImportStatus
 from guanxi.integrations.tests import test_import_batch as base
 from guanxi.integrations.tests.test_import_batch import IDS, OPTIONS, ROWS, _import, _old_refs
+from guanxi.integrations.tests.test_import_batch_update import _spy
 from guanxi.testing.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -165,14 +166,7 @@ def test_a_tag_an_earlier_part_made_is_there_for_the_later_ones(world, settings,
     settings.IMPORT_BATCH_SIZE = 2
     whole = _checked(settings, world, OPTIONS[0], 10_000, rows=rows)
     assert "Possible duplicate of 韩梅" in str(whole[1])
-    calls: list[int] = []
-    real = services._import_unit
-
-    def spy(actor: Any, job: Any, table: Any, unit: Any) -> Any:
-        calls.append(unit[0][0])
-        return real(actor, job, table, unit)
-
-    monkeypatch.setattr(services, "_import_unit", spy)
+    calls = _spy(monkeypatch)  # the rows left to ``import_row``
     assert _checked(settings, world, OPTIONS[0], 2, rows=rows) == whole
     assert calls == [2]  # line 2, the tag's first row; not line 4
 
